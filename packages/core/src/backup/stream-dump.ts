@@ -1,0 +1,88 @@
+import type { Connector } from '../contracts/connector.js';
+import type { Storage } from '../contracts/storage.js';
+import { AbortedError } from '../errors/aborted-error.js';
+import { linkedController } from '../layout/abort.js';
+import { type CounterProgress, HashingCounter } from './hashing-counter.js';
+
+/** What was streamed to the staging object. */
+export interface StreamedDump {
+  bytes: number;
+  sha256: string;
+}
+
+const BROKEN_PIPE = /EPIPE|broken pipe|SIGPIPE/i;
+
+function isBrokenPipe(error: unknown): boolean {
+  const failure = error as { signal?: unknown; stderrTail?: unknown; message?: unknown };
+  return (
+    failure?.signal === 'SIGPIPE' ||
+    BROKEN_PIPE.test(String(failure?.stderrTail ?? '')) ||
+    BROKEN_PIPE.test(String(failure?.message ?? ''))
+  );
+}
+
+/**
+ * Streams `connector.dump()` through a sha256/byte counter into `storage.put(stagingPath)` and
+ * waits for both sides. When one side fails, the other is stopped through an internal abort, and
+ * the side that failed first is reported: a dump that died is the dump's failure even though
+ * rclone saw a clean end of input and exited 0; an upload failure is rclone's even if the dump
+ * then died of a broken pipe. A caller's abort is reported as an {@link AbortedError}.
+ */
+export async function streamDump(options: {
+  connector: Connector;
+  storage: Storage;
+  stagingPath: string;
+  database: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: CounterProgress) => void;
+  /** The connector's size estimate, so an S3 upload can raise its part size (`s3ChunkSize`). */
+  estimatedBytes?: number;
+}): Promise<StreamedDump> {
+  const { controller, dispose } = linkedController(options.signal);
+  const internal = controller.signal;
+  const counter = new HashingCounter({ onProgress: options.onProgress });
+  type Outcome = { side: 'dump' | 'upload'; error: unknown; at: number; ours: boolean };
+  const failures: Outcome[] = [];
+  const fail = (side: Outcome['side'], error: unknown) => {
+    // A failure after the pipeline was stopped (the other side failed, or the caller aborted) is a
+    // consequence, not a cause: rclone killed on purpose, a dump killed by our SIGTERM.
+    const ours = internal.aborted;
+    failures.push({ side, error, at: performance.now(), ours });
+    if (!internal.aborted) controller.abort(new Error(`${side} failed`));
+  };
+  try {
+    const dump = options.connector.dump({ signal: internal });
+    dump.stream.once('error', (error) => counter.destroy(error));
+    internal.addEventListener('abort', () => counter.destroy(), { once: true });
+    dump.stream.pipe(counter);
+    const dumped = dump.done.then(
+      () => undefined,
+      (error: unknown) => fail('dump', error),
+    );
+    // `estimatedBytes` is an RcloneStorage extension; other storages ignore it.
+    const putOptions: Parameters<Storage['put']>[2] & { estimatedBytes?: number } = { signal: internal };
+    if (options.estimatedBytes !== undefined) putOptions.estimatedBytes = options.estimatedBytes;
+    const uploaded = options.storage.put(options.stagingPath, counter, putOptions).then(
+      () => undefined,
+      (error: unknown) => fail('upload', error),
+    );
+    await Promise.all([dumped, uploaded]);
+    if (options.signal?.aborted) {
+      throw new AbortedError(`backup of "${options.database}"`, { cause: options.signal.reason });
+    }
+    if (failures.length > 0) throw causeOf(failures);
+    return { bytes: counter.bytes, sha256: counter.sha256 };
+  } finally {
+    dispose();
+  }
+}
+
+function causeOf(failures: { side: 'dump' | 'upload'; error: unknown; ours: boolean }[]): unknown {
+  const own = failures.filter((failure) => !failure.ours);
+  const candidates = own.length > 0 ? own : failures;
+  const upload = candidates.find((failure) => failure.side === 'upload');
+  const dump = candidates.find((failure) => failure.side === 'dump');
+  // The dump's broken pipe is the consequence of the upload dying.
+  if (upload && dump && isBrokenPipe(dump.error)) return upload.error;
+  return candidates[0]?.error;
+}

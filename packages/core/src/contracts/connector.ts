@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * What a connector can do. Core branches on these, never on `connector.id`.
+ * Every flag is honest: the conformance suite checks each one.
+ */
+export interface ConnectorCapabilities {
+  /**
+   * The restore commits only when its input ends cleanly, and an aborted restore leaves the
+   * target unchanged (PostgreSQL: one transaction; SQLite: a new file renamed into place).
+   * When false, core verifies the whole backup before the restore starts (a second read).
+   */
+  atomicRestore: boolean;
+  /** Tables can be left out of a dump (`excludeTables` option). */
+  excludeTables: boolean;
+  /** Only part of a backup can be restored (tables, schemas or namespaces). */
+  selectiveRestore: boolean;
+  /** `rowCounts()` returns exact per-table counts (used by restore drills). */
+  rowCounts: boolean;
+  /** `estimateSize()` returns the database size in bytes (used for progress ETA and chunk sizes). */
+  sizeEstimate: boolean;
+}
+
+/** Options for {@link Connector.dump}. */
+export interface DumpOptions {
+  /** Aborting kills the dump tool; `done` then rejects with an {@link AbortedError}. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@link Connector.restore}. */
+export interface RestoreOptions {
+  /** Aborting kills the restore tool; with `atomicRestore` the target must then be unchanged. */
+  signal?: AbortSignal;
+}
+
+/** A running dump: read `stream` to the end, and await `done` for the tool's exit. */
+export interface DumpHandle {
+  /** The dump bytes, exactly as the backup stores them. */
+  stream: Readable;
+  /**
+   * Settles when the dump tool has exited: rejects with a `ProcessError` (exit code and stderr
+   * tail) when it failed, even if `stream` ended normally.
+   */
+  done: Promise<void>;
+}
+
+/** What `describe()` reports, recorded in every manifest. */
+export interface ConnectorDescription {
+  /** Engine name: `postgresql`, `mariadb`, `mysql`, `sqlite`, `mongodb`. */
+  engine: string;
+  /** Server version, or `undefined` when the server cannot be asked (file engines report the library). */
+  serverVersion: string | undefined;
+  /** Dump tool and its version, such as `pg_dump (PostgreSQL) 15.19`. */
+  toolVersion: string;
+  /** The database name as the engine knows it. */
+  database: string | undefined;
+}
+
+/**
+ * A connector knows one database engine. It turns a database into a byte stream and a byte stream
+ * back into a database. It never touches storage and never prints. Secrets never go in argv.
+ */
+export interface Connector {
+  /** The contract version this connector implements. */
+  readonly specificationVersion: 'v1';
+  /** Connector id, recorded in manifests: `pg`, `mysql`, `sqlite`, `mongo`. */
+  readonly id: string;
+  /** File extension of its backups, without a dot: `pgdump`, `sql`, `sqlite.sql`, `archive`. */
+  readonly extension: string;
+  /** What this connector supports. */
+  readonly capabilities: ConnectorCapabilities;
+  /** Where it connects, for messages, with secrets redacted (`postgres://app:***@db/app`). */
+  readonly target: string;
+  /** Secrets this connector holds (passwords), so callers can redact them from any text. */
+  readonly secrets: readonly string[];
+
+  /** Starts the dump tool and streams its output. */
+  dump(options?: DumpOptions): DumpHandle;
+  /**
+   * Streams `input` into the restore tool. Resolves when the tool exited cleanly. Must not commit
+   * before `input` ends; core ends `input` only after size and sha256 have been checked.
+   */
+  restore(input: Readable, options?: RestoreOptions): Promise<void>;
+  /** Engine, server and tool versions. */
+  describe(options?: { signal?: AbortSignal }): Promise<ConnectorDescription>;
+  /** Connects once and fails with a clear error if the database cannot be reached. */
+  check(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Exact row count per table (only when `capabilities.rowCounts`). */
+  rowCounts?(options?: { signal?: AbortSignal; estimate?: boolean }): Promise<Record<string, number>>;
+  /** Database size in bytes (only when `capabilities.sizeEstimate`). */
+  estimateSize?(options?: { signal?: AbortSignal }): Promise<number | undefined>;
+  /** Releases anything held (temp files, connections). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+export type {
+  Connector,
+  ConnectorCapabilities,
+  ConnectorDescription,
+  DumpHandle,
+  DumpOptions,
+  RestoreOptions,
+} from './connector.js';
+export type {
+  Storage,
+  StorageCallOptions,
+  StorageEntry,
+  StorageReadHandle,
+  TransferProgress,
+} from './storage.js';

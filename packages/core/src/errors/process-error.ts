@@ -1,0 +1,48 @@
+import { BkError, type BkErrorOptions } from './bk-error.js';
+
+/** Structured fields of a {@link ProcessError}. */
+export interface ProcessErrorFields {
+  /** The program that failed, as the user knows it (`pg_dump`, `rclone`). */
+  process: string;
+  /** Its exit code, or `undefined` when it was killed by a signal or never started. */
+  exitCode: number | undefined;
+  /** The signal that killed it, if any (`SIGKILL`). */
+  signal: string | undefined;
+  /** The last lines of its stderr, secrets redacted. */
+  stderrTail: string;
+  /** What it was doing, for the message (`dump of "default"`). */
+  context?: string;
+}
+
+/**
+ * An external program failed. The message names the program, its exit code or signal, and the
+ * tail of its stderr: `pg_dump exited 1: FATAL: role "app" does not exist (dump of "default")`.
+ */
+export class ProcessError extends BkError {
+  readonly process: string;
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly stderrTail: string;
+
+  constructor(fields: ProcessErrorFields, options: BkErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'BK_PROCESS_FAILED', ProcessError.format(fields), options);
+    this.name = 'ProcessError';
+    this.process = fields.process;
+    this.exitCode = fields.exitCode;
+    this.signal = fields.signal;
+    this.stderrTail = fields.stderrTail;
+  }
+
+  /** Builds the one-line message of a `ProcessError`. */
+  static format(fields: ProcessErrorFields): string {
+    const how =
+      fields.exitCode !== undefined
+        ? `exited ${fields.exitCode}`
+        : fields.signal
+          ? `was killed by ${fields.signal}`
+          : 'failed';
+    const tail = fields.stderrTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    const context = fields.context ? ` (${fields.context})` : '';
+    return `${fields.process} ${how}${tail ? `: ${tail}` : ''}${context}`;
+  }
+}

@@ -1,0 +1,62 @@
+import createDebug from 'debug';
+import { NotifyError } from './notify-error.js';
+
+const debug = createDebug('bk:core:notify');
+
+/** `https://hooks.slack.com/***`: scheme and host only, since the path or query often is the secret. */
+export function redactTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const path = parsed.pathname === '/' && parsed.search === '' ? '' : '/***';
+    return `${parsed.protocol}//${parsed.host}${path}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/**
+ * POSTs `body` with global fetch, bounded by `timeoutMs` (AbortSignal.timeout) and `signal`.
+ *
+ * @throws {@link NotifyError} on a non-2xx status, a network error or the timeout; the message
+ * names the redacted target, never the URL.
+ */
+export async function post(
+  url: string,
+  body: string,
+  options: { contentType: string; headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+): Promise<void> {
+  const target = redactTarget(url);
+  const signals = [AbortSignal.timeout(options.timeoutMs)];
+  if (options.signal) signals.push(options.signal);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': options.contentType, 'user-agent': 'bk', ...options.headers },
+      body,
+      signal: AbortSignal.any(signals),
+      redirect: 'follow',
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    const why = timedOut
+      ? `no answer within ${options.timeoutMs} ms`
+      : error instanceof Error
+        ? ((error.cause as Error | undefined)?.message ?? error.message)
+        : String(error);
+    throw new NotifyError(`notification to ${target} failed: ${why}`, {
+      target,
+      hint: timedOut ? 'check the URL, or raise the notifier timeout' : 'check the URL and the network',
+    });
+  }
+  // Drain the body so the connection is released.
+  await response.arrayBuffer().catch(() => undefined);
+  debug('POST %s -> %d', target, response.status);
+  if (!response.ok) {
+    throw new NotifyError(`notification to ${target} failed: HTTP ${response.status}`, {
+      target,
+      status: response.status,
+      hint: 'check the URL (a 404 often means a revoked webhook)',
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backupDatabase, createStorage, listBackups, ProcessError, runCommand } from '../src/index.js';
+import { dataFile, filesUnder, tempDir } from './helpers/fixtures.js';
+import { createTestConnector } from './helpers/test-connector.js';
+
+// Row counts (recorded in the manifest for restore drills) run beside the dump, not before it.
+describe('row counts run beside the dump', () => {
+  it('are recorded in the manifest although they finish after the dump started', async () => {
+    const dir = tempDir();
+    const data = dataFile(dir, 640 * 1024);
+    const base = createTestConnector({ dataFile: data.path, target: join(dir, 'target'), delayMs: 20 });
+    const order: string[] = [];
+    const connector = {
+      ...base,
+      dump: (options?: Parameters<typeof base.dump>[0]) => {
+        order.push('dump started');
+        return base.dump(options);
+      },
+      async rowCounts() {
+        order.push('count started');
+        await new Promise((done) => setTimeout(done, 1500));
+        order.push('count finished');
+        return { items: 3, users: 7 };
+      },
+    };
+    const { backup } = await backupDatabase({
+      storage: createStorage(join(dir, 'remote')),
+      connector,
+      database: 'main',
+    });
+    expect(backup.rowCounts).toEqual({ items: 3, users: 7 });
+    // The dump did not wait for the count.
+    expect(order.indexOf('dump started')).toBeLessThan(order.indexOf('count finished'));
+  });
+
+  it('a count that fails mid-dump stops the dump; its error is reported and nothing is listed', async () => {
+    const dir = tempDir();
+    const remote = join(dir, 'remote');
+    const data = dataFile(dir, 2 * 1024 * 1024);
+    // ~3 s of dump: the count fails well before the end.
+    const base = createTestConnector({ dataFile: data.path, target: join(dir, 'target'), delayMs: 100 });
+    let dumpSignal: AbortSignal | undefined;
+    const connector = {
+      ...base,
+      dump: (options?: Parameters<typeof base.dump>[0]) => {
+        dumpSignal = options?.signal;
+        return base.dump(options);
+      },
+      rowCounts: (options?: { signal?: AbortSignal }) =>
+        runCommand({
+          name: 'fake_count',
+          file: 'sh',
+          args: ['-c', 'sleep 0.3; echo "fake_count: permission denied for table items" >&2; exit 3'],
+          ...(options?.signal ? { signal: options.signal } : {}),
+        }).then(() => ({ items: 0 })),
+    };
+    const started = Date.now();
+    const error = await backupDatabase({ storage: createStorage(remote), connector, database: 'main' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ProcessError);
+    expect((error as ProcessError).process).toBe('fake_count');
+    expect((error as Error).message).toMatch(/permission denied for table items/);
+    expect(dumpSignal?.aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(await listBackups({ storage: createStorage(remote) })).toEqual([]);
+    expect(filesUnder(remote).filter((path) => !path.startsWith('db/.partial/'))).toEqual([]);
+  });
+});
