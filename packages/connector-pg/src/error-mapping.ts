@@ -1,0 +1,57 @@
+import { ProcessError } from '@bk/core';
+import { PgVersionMismatchError } from './pg-version-mismatch-error.js';
+import { detectVersionMismatch } from './version-mismatch.js';
+
+function fieldsOf(error: ProcessError, context: string | undefined) {
+  return {
+    process: error.process,
+    exitCode: error.exitCode,
+    signal: error.signal,
+    stderrTail: error.stderrTail,
+    context,
+  };
+}
+
+function contextOf(error: ProcessError): string | undefined {
+  return /\(([^()]*)\)$/.exec(error.message)?.[1];
+}
+
+/** Turns pg_dump's "server version mismatch" failure into a {@link PgVersionMismatchError}. */
+export function mapDumpError(error: unknown): unknown {
+  if (!(error instanceof ProcessError)) return error;
+  const mismatch = detectVersionMismatch(error.stderrTail);
+  if (!mismatch) return error;
+  return new PgVersionMismatchError(fieldsOf(error, contextOf(error)), mismatch, { cause: error });
+}
+
+/**
+ * Adds a hint to pg_restore failures that have a known remedy: an archive from a newer pg_dump, or
+ * partitioned tables, which `pg_restore --clean` cannot drop in an existing database.
+ */
+export function mapRestoreError(error: unknown): unknown {
+  if (!(error instanceof ProcessError)) return error;
+  if (/cannot drop inherited constraint/.test(error.stderrTail)) {
+    return new ProcessError(fieldsOf(error, contextOf(error)), {
+      cause: error,
+      hint: 'pg_restore --clean cannot replace partitioned tables (the transaction was rolled back, nothing changed): restore with bk dbrestore --jobs 2, which builds a new database and swaps it in, or into an empty database',
+    });
+  }
+  if (/unsupported version \(\d+\.\d+\) in file header/.test(error.stderrTail)) {
+    return new ProcessError(fieldsOf(error, contextOf(error)), {
+      cause: error,
+      hint: 'the backup was made by a newer pg_dump: restore it with the pg_restore of that version (binaries.pgRestore)',
+    });
+  }
+  return error;
+}
+
+/** Adds a hint to a failed `CREATE EXTENSION` (PostGIS variant) that lacked the rights. */
+export function withExtensionHint(error: unknown): unknown {
+  if (!(error instanceof ProcessError) || !/permission denied to create extension/.test(error.stderrTail)) {
+    return error;
+  }
+  return new ProcessError(fieldsOf(error, contextOf(error)), {
+    cause: error,
+    hint: 'set postgis.adminUrl to a superuser connection (or postgis.adminRole to a role allowed to create it)',
+  });
+}
