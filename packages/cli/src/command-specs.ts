@@ -1,0 +1,251 @@
+/** One option of a command, as commander takes it. */
+export interface OptionSpec {
+  /** `-d, --database <name>`. */
+  flags: string;
+  description: string;
+  /** Repeatable: every occurrence is collected into an array. */
+  repeatable?: boolean;
+}
+
+/**
+ * A command of the `bk` binary. The module is imported only when the command runs, so `bk --help`
+ * loads none of them. Adding a command (`doctor`, `schedule`) means adding a spec here and a module
+ * under `commands/` that exports `run(context, options)`.
+ */
+export interface CommandSpec {
+  name: string;
+  /** Operand, such as `[name]`. */
+  arguments?: string;
+  summary: string;
+  /** Longer description shown by `bk <command> --help`. */
+  description: string;
+  options: OptionSpec[];
+  /** Example invocations with a comment each. */
+  examples: [command: string, comment: string][];
+  load: () => Promise<{
+    run: (context: never, options: never) => Promise<Record<string, unknown> | undefined>;
+  }>;
+}
+
+/** Every command, in the order `bk --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'dbbackup',
+    summary: 'back up one, several or all configured databases',
+    description:
+      'Streams a dump of each database to the remote, hashing it on the way, and writes its manifest last: ' +
+      'a backup is either complete and verified, or it does not exist.',
+    options: [
+      { flags: '-d, --database <name>', description: 'database to back up (repeatable)', repeatable: true },
+      { flags: '--all', description: 'back up every configured database (db.concurrency at a time)' },
+      { flags: '--clean', description: 'apply the retention policy (db.keep) after each successful backup' },
+      {
+        flags: '--wait <duration>',
+        description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
+      },
+    ],
+    examples: [
+      ['bk dbbackup', 'back up the only configured database'],
+      ['bk dbbackup -d main -d cache', 'back up two databases'],
+      ['bk dbbackup --all --clean', 'back up everything, then apply db.keep'],
+    ],
+    load: () => import('./commands/dbbackup.js'),
+  },
+  {
+    name: 'dbrestore',
+    summary: 'restore the latest (or the given) backup; asks first unless --noinput',
+    description:
+      'Restores a backup into its database. The sha256 is checked before the restore commits ' +
+      '(PostgreSQL, SQLite) or before the target is touched (MySQL, MongoDB).',
+    options: [
+      {
+        flags: '-d, --database <name>',
+        description: 'database to restore (required when several are configured)',
+      },
+      {
+        flags: '-i, --input-path <path>',
+        description: 'backup to restore, as listed by bk listbackups (default: latest)',
+      },
+      {
+        flags: '--noinput',
+        description: 'do not ask for confirmation (required when stdin is not a terminal)',
+      },
+      {
+        flags: '--to <url>',
+        description:
+          "restore into this scratch database instead (a drill; the configured database is not touched); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
+      },
+      {
+        flags: '--check',
+        description: 'with --to: compare per-table row counts with the manifest; exit 1 if they differ',
+      },
+      {
+        flags: '--estimate',
+        description: 'with --check: count rows from planner estimates (10% tolerance) for very large tables',
+      },
+      {
+        flags: '--jobs <n>',
+        description:
+          "PostgreSQL: restore with n sessions (1-64) into a scratch database swapped in when all succeed; 1 is the single-session restore (default: the database's parallelRestore, else 1; not with --to)",
+      },
+      {
+        flags: '--wait <duration>',
+        description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
+      },
+    ],
+    examples: [
+      ['bk dbrestore', 'restore the latest backup, after asking'],
+      ['bk dbrestore --noinput --jobs 4', 'PostgreSQL: restore with 4 sessions'],
+      [
+        'bk dbrestore --to postgres://127.0.0.1/scratch --check --noinput',
+        'restore drill into a scratch database',
+      ],
+      ['bk dbrestore -d main -i db/main-2026-11-22-033000.pgdump', 'restore a given backup'],
+      ['bk dbrestore --noinput', 'restore without asking (scripts, CI)'],
+    ],
+    load: () => import('./commands/dbrestore.js'),
+  },
+  {
+    name: 'mediabackup',
+    summary: 'sync the media directory to the remote, keeping replaced files in history',
+    description:
+      'Mirrors media.root to <remote>/media/current; files it replaces or deletes move to ' +
+      '<remote>/media/history/<stamp>, and a snapshot manifest is written last.',
+    options: [
+      { flags: '--dry-run', description: 'show what would be uploaded and deleted; change nothing' },
+      {
+        flags: '--force',
+        description: 'run even if the sync would delete more than half of the remote files',
+      },
+      {
+        flags: '--wait <duration>',
+        description: 'wait this long for another media run holding the media lock (default: 0, fail at once)',
+      },
+    ],
+    examples: [
+      ['bk mediabackup', 'sync media.root to the remote'],
+      ['bk mediabackup --dry-run', 'see what would change'],
+    ],
+    load: () => import('./commands/mediabackup.js'),
+  },
+  {
+    name: 'mediarestore',
+    summary: 'restore the media directory from the latest (or a given) snapshot',
+    description: 'Writes the files of a media snapshot into media.root; asks first unless --noinput.',
+    options: [
+      {
+        flags: '--at <stamp>',
+        description: 'snapshot to restore, as listed by bk listbackups --media (default: latest)',
+      },
+      {
+        flags: '--noinput',
+        description: 'do not ask for confirmation (required when stdin is not a terminal)',
+      },
+      { flags: '--dry-run', description: 'show what would be written and deleted; change nothing' },
+      { flags: '--delete', description: 'also delete local files that are not in the snapshot' },
+      {
+        flags: '--wait <duration>',
+        description: 'wait this long for another media run holding the media lock (default: 0, fail at once)',
+      },
+    ],
+    examples: [
+      ['bk mediarestore', 'restore the latest snapshot, after asking'],
+      ['bk mediarestore --at 2026-11-22-033000 --noinput', 'restore a given snapshot without asking'],
+      ['bk mediarestore --dry-run --delete', 'see what a full restore would change'],
+    ],
+    load: () => import('./commands/mediarestore.js'),
+  },
+  {
+    name: 'listbackups',
+    summary: 'list complete backups, newest first',
+    description: 'Lists the backups that have a manifest (complete ones only), newest first.',
+    options: [
+      { flags: '-d, --database <name>', description: 'only backups of this database' },
+      { flags: '--media', description: 'list media snapshots instead' },
+      {
+        flags: '--max-age <duration>',
+        description:
+          'exit 1 naming each database whose newest backup is older (26h, 7d) or missing; with --media, the newest snapshot',
+      },
+    ],
+    examples: [
+      ['bk listbackups', 'a table of every backup'],
+      ['bk listbackups -d main --json', 'a JSON array of the backups of main'],
+      ['bk listbackups --media', 'the media snapshots and their stamps'],
+      ['bk listbackups --max-age 26h --quiet', 'monitoring: exit 1 when a backup is stale'],
+      ['bk listbackups --media --max-age 26h', 'monitoring: exit 1 when the media snapshot is stale'],
+    ],
+    load: () => import('./commands/listbackups.js'),
+  },
+  {
+    name: 'verify',
+    summary: 're-read backups and check their sha256 and size against their manifests',
+    description:
+      'Downloads backups and checks every byte against the manifest. By default the latest backup of ' +
+      'each database; exits 1 naming each backup that fails.',
+    options: [
+      { flags: '-d, --database <name>', description: 'only backups of this database' },
+      { flags: '-i, --input-path <path>', description: 'verify this backup' },
+      { flags: '--all', description: 'verify every backup, not only the latest' },
+    ],
+    examples: [
+      ['bk verify', 'check the latest backup of each database'],
+      ['bk verify --all', 'check every backup'],
+      ['bk verify -i db/main-2026-11-22-033000.pgdump', 'check one backup'],
+    ],
+    load: () => import('./commands/verify.js'),
+  },
+  {
+    name: 'cleanup',
+    summary: 'apply the retention policy, saying why each backup is kept',
+    description:
+      'Applies db.keep to each database, printing every backup with the rules that keep it, or "remove", ' +
+      'then sweeps uploads that killed backups left in db/.partial/ (by name and age).',
+    options: [
+      { flags: '-d, --database <name>', description: 'only this database' },
+      { flags: '--media', description: 'apply media.keep to the media snapshots instead' },
+      { flags: '--dry-run', description: 'show what would be removed; remove nothing' },
+      {
+        flags: '--partials-older-than <duration>',
+        description: 'sweep uploads left in db/.partial/ by killed backups once this old (default: 24h)',
+      },
+      {
+        flags: '--wait <duration>',
+        description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
+      },
+    ],
+    examples: [
+      ['bk cleanup --dry-run', 'see what retention would remove'],
+      ['bk cleanup --partials-older-than 1h', 'also sweep interrupted uploads older than an hour'],
+      ['bk cleanup -d main', 'apply db.keep to main'],
+      ['bk cleanup --media --dry-run', 'see which media snapshots media.keep would remove'],
+    ],
+    load: () => import('./commands/cleanup.js'),
+  },
+  {
+    name: 'doctor',
+    summary: 'check the config, binaries, databases and remote; exit 1 if anything fails',
+    description:
+      'Checks the config, each binary bk needs (found, version), each database (reachable, server and ' +
+      'dump tool versions) and the remote (reachable, writable with a probe object that is removed).',
+    options: [],
+    examples: [
+      ['bk doctor', 'a pass/fail table of every check'],
+      ['bk doctor --json', 'the checks as a JSON result object'],
+    ],
+    load: () => import('./commands/doctor.js'),
+  },
+  {
+    name: 'schedule',
+    summary: 'run the jobs of schedule.jobs on their cron expressions (long-running)',
+    description:
+      'Runs each job as a child bk process, one at a time, with jitter, retries with backoff and the ' +
+      'remote lock of each database; SIGTERM or Ctrl-C lets the running job finish, then exits 0.',
+    options: [{ flags: '--list', description: 'print the jobs and their next run, then exit' }],
+    examples: [
+      ['bk schedule', 'run the configured jobs until stopped'],
+      ['bk schedule --list', 'see the jobs and when they run next'],
+    ],
+    load: () => import('./commands/schedule.js'),
+  },
+];

@@ -1,0 +1,119 @@
+import { applyRetention, type BackupInfo, type RetentionDecision } from '@bk/core';
+import { CommandFailedError } from '../command-failed-error.js';
+import { createConfiguredStorage } from '../config/create-storage.js';
+import { selectDatabases } from '../config/select-databases.js';
+import type { CommandContext } from '../context.js';
+import { checkPruneSafety } from '../ops/prune-guard.js';
+import { backupJson } from '../output/backup-json.js';
+import { formatTable } from '../output/format.js';
+import { serializeError } from '../output/reporter.js';
+import { UsageError } from '../usage-error.js';
+import { locked, parseDurationFlag } from './locking.js';
+import { sweepLeftovers } from './sweep.js';
+
+/** Options of `bk cleanup`. */
+export interface CleanupOptions {
+  database?: string;
+  media?: boolean;
+  dryRun?: boolean;
+  partialsOlderThan?: string;
+  wait?: string;
+}
+
+/**
+ * `bk cleanup`: applies each database's `keep` (or `db.keep`), printing each backup with the rules
+ * that keep it, or `remove`. Before pruning it verifies the newest backup and reads the run log: a
+ * database whose last backup failed, or whose newest backup does not verify, is not pruned (exit 1).
+ */
+export async function run(context: CommandContext, options: CleanupOptions) {
+  const { reporter, signal } = context;
+  if (options.media) {
+    const misplaced = [
+      options.database !== undefined && '--database',
+      options.partialsOlderThan !== undefined && '--partials-older-than',
+    ].filter(Boolean);
+    if (misplaced.length > 0) {
+      throw new UsageError(`${misplaced.join(', ')} does not apply to --media`, {
+        hint: 'run bk cleanup --media [--dry-run] on its own',
+      });
+    }
+    const { cleanupMedia } = await import('./cleanup-media.js');
+    return cleanupMedia(context, options.dryRun === true, parseDurationFlag('--wait', options.wait, 0));
+  }
+  const config = await context.config();
+  const waitMs = parseDurationFlag('--wait', options.wait, 0);
+  const olderThanMs = parseDurationFlag('--partials-older-than', options.partialsOlderThan, 24 * 3_600_000);
+  const databases = selectDatabases(config, {
+    names: options.database === undefined ? [] : [options.database],
+    whenNone: 'all',
+  });
+  const storage = createConfiguredStorage(config);
+  const dryRun = options.dryRun === true;
+  const results: { database: string; decisions: RetentionDecision<BackupInfo>[]; removed: BackupInfo[] }[] =
+    [];
+  const refused: { database: string; error: CommandFailedError }[] = [];
+  for (const database of databases) {
+    const keep = database.keep ?? config.db.keep;
+    if (keep === undefined) {
+      reporter.note(`${database.name}: no retention policy (databases.${database.name}.keep or db.keep)`);
+      continue;
+    }
+    const outcome = await locked(storage, database.name, 'cleanup', waitMs, signal, async () => {
+      const refusal = await checkPruneSafety({
+        storage,
+        database: database.name,
+        logFile: config.ops.logFile,
+        signal,
+      });
+      if (refusal)
+        refused.push({ database: database.name, error: new CommandFailedError(refusal.reason, {}, refusal) });
+      return applyRetention({
+        storage,
+        database: database.name,
+        keep,
+        dryRun: dryRun || refusal !== undefined,
+        signal,
+        onEvent: reporter.onEvent,
+      });
+    });
+    const blocked = refused.some((refusal) => refusal.database === database.name);
+    results.push({ database: database.name, ...outcome, ...(blocked ? { removed: [] } : {}) });
+    const rows = outcome.decisions.map((decision) => [
+      decision.keep ? 'keep' : blocked ? 'remove (refused)' : 'remove',
+      decision.item.path,
+      decision.keep ? decision.keptBy.join(', ') : '',
+    ]);
+    if (rows.length === 0) reporter.note(`${database.name}: no backups`);
+    for (const line of formatTable(rows)) reporter.print(line);
+  }
+  const removed = results.reduce((count, result) => count + result.removed.length, 0);
+  const wouldRemove = results.reduce(
+    (count, result) => count + result.decisions.filter((decision) => !decision.keep).length,
+    0,
+  );
+  const swept = await sweepLeftovers(context, storage, { olderThanMs, dryRun });
+  reporter.note(dryRun ? `dry run: ${wouldRemove} would be removed, nothing changed` : `${removed} removed`);
+  const result = {
+    dryRun,
+    swept,
+    failed: refused.map(({ database, error }) => ({ database, error: serializeError(error) })),
+    databases: results.map((result) => ({
+      database: result.database,
+      decisions: result.decisions.map((decision) => ({
+        ...backupJson(decision.item),
+        keep: decision.keep,
+        keptBy: decision.keptBy,
+      })),
+      removed: result.removed.map(backupJson),
+    })),
+  };
+  for (const { database, error } of refused) reporter.error(error, `${database}: `);
+  if (refused.length > 0) {
+    throw new CommandFailedError(
+      `cleanup refused for ${refused.map(({ database }) => database).join(', ')}: nothing of ${refused.length === 1 ? 'it' : 'them'} was removed`,
+      result,
+      { hint: 'make a fresh backup that verifies, then run bk cleanup again' },
+    );
+  }
+  return result;
+}

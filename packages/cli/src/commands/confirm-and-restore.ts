@@ -1,0 +1,67 @@
+import { type BackupInfo, type Connector, type RestoreDatabaseResult, restoreDatabase } from '@bk/core';
+import type { CommandContext } from '../context.js';
+import { formatBytes, formatDuration } from '../output/format.js';
+import { locked } from './locking.js';
+
+/** What {@link confirmAndRestore} restores, where, and what it asks first. */
+export interface RestorePlan {
+  storage: Parameters<typeof locked>[0];
+  connector: Connector;
+  /** The database alias the backup belongs to (and the lock's name). */
+  database: string;
+  backup: BackupInfo;
+  /** How long to wait for another bk run's lock. */
+  waitMs: number;
+  /** The confirmation question, or `undefined` to restore without asking (`--noinput`). */
+  question: string | undefined;
+  /** What the lock says is running (`restore`, `restore drill`). */
+  lockLabel: string;
+  /** Appended to the summary line after the backup's path (` into <target>`). */
+  into?: string;
+  /**
+   * Runs the restore once the lock is held (`bk dbrestore --jobs N` passes `restorePgParallel`).
+   * @default restoreDatabase of `backup` into `connector`, one session
+   */
+  restore?: () => Promise<RestoreDatabaseResult>;
+}
+
+/**
+ * The step `bk dbrestore` and the restore drill share: ask (unless `--noinput`), take the remote
+ * lock, restore with the sha256 checked before commit, print one summary line. Resolves
+ * `undefined` when the user said no (nothing was changed).
+ */
+export async function confirmAndRestore<Result extends RestoreDatabaseResult>(
+  context: CommandContext,
+  plan: RestorePlan & { restore: () => Promise<Result> },
+): Promise<Result | undefined>;
+export async function confirmAndRestore(
+  context: CommandContext,
+  plan: RestorePlan,
+): Promise<RestoreDatabaseResult | undefined>;
+export async function confirmAndRestore(
+  context: CommandContext,
+  plan: RestorePlan,
+): Promise<RestoreDatabaseResult | undefined> {
+  const { reporter, signal } = context;
+  if (plan.question !== undefined) {
+    const { confirm } = await import('@inquirer/prompts');
+    const yes = await confirm({ message: plan.question, default: false }, { signal, output: process.stderr });
+    if (!yes) return undefined;
+  }
+  const restore =
+    plan.restore ??
+    (() =>
+      restoreDatabase({
+        storage: plan.storage,
+        connector: plan.connector,
+        database: plan.database,
+        backup: plan.backup,
+        signal,
+        onEvent: reporter.onEvent,
+      }));
+  const restored = await locked(plan.storage, plan.database, plan.lockLabel, plan.waitMs, signal, restore);
+  reporter.print(
+    `${plan.database}: restored ${restored.backup.path}${plan.into ?? ''}  ${formatBytes(restored.bytes)}  ${formatDuration(restored.durationMs)}`,
+  );
+  return restored;
+}

@@ -1,0 +1,114 @@
+import { findBackup, validateInputPath } from '@bk/core';
+import { createConfiguredStorage } from '../config/create-storage.js';
+import { selectDatabases } from '../config/select-databases.js';
+import type { CommandContext } from '../context.js';
+import { backupJson } from '../output/backup-json.js';
+import { formatBytes } from '../output/format.js';
+import { UsageError } from '../usage-error.js';
+import { confirmAndRestore } from './confirm-and-restore.js';
+import { checkDatabases, closeDatabases, openDatabases } from './connectors.js';
+import { parseDurationFlag } from './locking.js';
+import { parseJobsFlag, planRestoreJobs, restoreInParallel } from './restore-jobs.js';
+
+/** Options of `bk dbrestore`. */
+export interface DbrestoreOptions {
+  database?: string;
+  inputPath?: string;
+  noinput?: boolean;
+  /** `--to URL`: a restore drill into a scratch database. */
+  to?: string;
+  check?: boolean;
+  estimate?: boolean;
+  wait?: string;
+  /** `--jobs N`: sessions of a PostgreSQL restore (2 or more restore in parallel). */
+  jobs?: string;
+}
+
+/** `bk dbrestore`: restores the latest (or the given) backup, after asking unless `--noinput`. */
+export async function run(context: CommandContext, options: DbrestoreOptions) {
+  const { signal } = context;
+  const interactive = options.noinput !== true;
+  if (interactive && !process.stdin.isTTY) {
+    throw new UsageError(
+      'stdin is not a terminal, so bk cannot ask before restoring: pass --noinput to restore',
+      {
+        hint: 'bk dbrestore --noinput replaces the database without asking',
+      },
+    );
+  }
+  if (interactive && context.global.json) {
+    throw new UsageError('--json cannot be used with a confirmation prompt: pass --noinput too');
+  }
+  const waitMs = parseDurationFlag('--wait', options.wait, 0);
+  const jobsFlag = parseJobsFlag(options.jobs);
+  if (options.to !== undefined && jobsFlag !== undefined) {
+    throw new UsageError('--jobs cannot be used with --to: a restore drill restores with one session', {
+      hint: 'drop --jobs to drill, or restore the configured database with --jobs',
+    });
+  }
+  if (options.to !== undefined)
+    return (await import('./restore-drill.js')).runDrill(context, { ...options, to: options.to }, waitMs);
+  if (options.check || options.estimate) {
+    throw new UsageError('--check and --estimate need --to URL (a scratch database to restore into)');
+  }
+  const inputPath = options.inputPath === undefined ? undefined : validateInputPath(options.inputPath);
+  const config = await context.config();
+  const [database] = selectDatabases(config, {
+    names: options.database === undefined ? [] : [options.database],
+    whenNone: 'single',
+  });
+  if (!database) throw new UsageError('no database selected');
+  const storage = createConfiguredStorage(config);
+  const open = await openDatabases([database]);
+  try {
+    const connector = open[0]!.connector;
+    const parallel = await planRestoreJobs(database, connector, jobsFlag);
+    // The remote and the database are checked side by side; a remote error is reported first.
+    const reachable = checkDatabases(open, signal);
+    reachable.catch(() => {});
+    await storage.check({ signal });
+    const backup = await findBackup({
+      storage,
+      database: database.name,
+      ...(inputPath !== undefined ? { inputPath } : {}),
+      signal,
+    });
+    const unreachable = await reachable;
+    if (unreachable.has(database.name)) throw unreachable.get(database.name);
+    const plan = {
+      storage,
+      connector,
+      database: database.name,
+      backup,
+      waitMs,
+      lockLabel: 'restore',
+      question: interactive
+        ? `Restore ${backup.name} (${formatBytes(backup.bytes)}, ${backup.startedAt}) into ${database.name} (${connector.target})${parallel ? ` with ${parallel.jobs} sessions` : ''}? This replaces its current contents.`
+        : undefined,
+    };
+    if (parallel) {
+      const restored = await confirmAndRestore(context, {
+        ...plan,
+        restore: () => restoreInParallel(context, parallel, storage, database.name, backup.path),
+      });
+      if (!restored) return cancelled(context);
+      return {
+        restored: backupJson(restored.backup),
+        bytes: restored.bytes,
+        durationMs: restored.durationMs,
+        jobs: restored.jobs,
+        reads: restored.reads,
+      };
+    }
+    const restored = await confirmAndRestore(context, plan);
+    if (!restored) return cancelled(context);
+    return { restored: backupJson(restored.backup), bytes: restored.bytes, durationMs: restored.durationMs };
+  } finally {
+    await closeDatabases(open);
+  }
+}
+
+function cancelled(context: CommandContext) {
+  context.reporter.print('restore cancelled; nothing was changed');
+  return { restored: null, cancelled: true };
+}
