@@ -1,0 +1,6 @@
+export {
+  createConnector,
+  createTarDirConnector,
+  TarDirConnector,
+  type TarDirConnectorOptions,
+} from './tar-dir-connector.js';
