@@ -11,8 +11,11 @@ afterAll(async () => {
   for (const name of myNames) await mariadb(`DROP DATABASE IF EXISTS ${name}`);
 });
 
-/** Backs up, drills into `scratch` with --check (exit 0), then tampers the manifest's counts (exit 1). */
-async function drill(url: string, scratch: string, live: () => Promise<unknown>) {
+/**
+ * Backs up, drills into `scratch` with --check (exit 0), then tampers the manifest's counts (exit 1).
+ * `creates`: the scratch database does not exist yet, and the first drill creates it.
+ */
+async function drill(url: string, scratch: string, live: () => Promise<unknown>, creates = false) {
   const dir = await tempDir('bk-drill-');
   await writeConfig(dir, { remote: './remote', databases: { default: url } });
   const backup = await bk(dir, ['dbbackup', '--json']);
@@ -27,6 +30,13 @@ async function drill(url: string, scratch: string, live: () => Promise<unknown>)
   expect(ok.stderr).toBe('');
   expect(ok.exitCode).toBe(0);
   expect(ok.stdout).toMatch(/row counts match in 2 tables/);
+  expect(ok.stdout.includes('created the scratch database')).toBe(creates);
+  const again = await bk(dir, ['dbrestore', '--to', scratch, '--check', '--noinput', '--json']);
+  expect(again.exitCode, again.stderr).toBe(0);
+  expect(JSON.parse(again.stdout.trimEnd().split('\n').at(-1) ?? '')).toMatchObject({
+    createdDatabase: false,
+    differences: [],
+  });
 
   manifest.rowCounts = Object.fromEntries(
     Object.entries(manifest.rowCounts ?? {}).map(([table, rows]) => [table, rows === 3 ? 4 : rows]),
@@ -58,7 +68,7 @@ describe('restore drill: bk dbrestore --to URL --check', () => {
   it('PostgreSQL', async () => {
     const [live, scratch] = pgNames as [string, string];
     await psql('postgres', `CREATE DATABASE ${live}`);
-    await psql('postgres', `CREATE DATABASE ${scratch}`);
+    // The scratch database does not exist: the drill creates it.
     await psql(
       live,
       `CREATE TABLE items (a int); INSERT INTO items VALUES (1), (2), (3);
@@ -68,19 +78,23 @@ describe('restore drill: bk dbrestore --to URL --check', () => {
       `postgres://postgres@127.0.0.1:5432/${live}`,
       `postgres://postgres@127.0.0.1:5432/${scratch}`,
       () => psql(live, "SELECT (SELECT count(*) FROM items), (SELECT string_agg(b, ',') FROM notes)"),
+      true,
     );
   });
 
   it('MySQL/MariaDB', async () => {
     const [live, scratch] = myNames as [string, string];
-    await mariadb(`CREATE DATABASE ${live}; CREATE DATABASE ${scratch};`);
+    await mariadb(`CREATE DATABASE ${live};`); // the drill creates the scratch database
     await mariadb(
       `CREATE TABLE items (a int); INSERT INTO items VALUES (1), (2), (3);
        CREATE TABLE notes (b text); INSERT INTO notes VALUES ('x'), ('y');`,
       live,
     );
-    await drill(`mysql://root@127.0.0.1:3306/${live}`, `mysql://root@127.0.0.1:3306/${scratch}`, () =>
-      mariadb('SELECT COUNT(*), (SELECT GROUP_CONCAT(b) FROM notes) FROM items', live),
+    await drill(
+      `mysql://root@127.0.0.1:3306/${live}`,
+      `mysql://root@127.0.0.1:3306/${scratch}`,
+      () => mariadb('SELECT COUNT(*), (SELECT GROUP_CONCAT(b) FROM notes) FROM items', live),
+      true,
     );
   });
 

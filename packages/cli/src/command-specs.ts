@@ -73,7 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         flags: '--to <url>',
         description:
-          "restore into this scratch database instead (a drill; the configured database is not touched); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
+          "restore into this scratch database instead (a drill; the configured database is not touched; a missing PostgreSQL or MySQL database is created); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
       },
       {
         flags: '--check',

@@ -116,7 +116,8 @@ describe('bk help and version', () => {
         --noinput                do not ask for confirmation (required when stdin is
                                  not a terminal)
         --to <url>               restore into this scratch database instead (a drill;
-                                 the configured database is not touched); \${VAR} is
+                                 the configured database is not touched; a missing
+                                 PostgreSQL or MySQL database is created); \${VAR} is
                                  read from the environment, so a password need not be
                                  on the command line: --to
                                  'postgres://app:\${SCRATCH_PW}@db/scratch'

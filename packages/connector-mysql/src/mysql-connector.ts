@@ -8,6 +8,7 @@ import {
   createSecretFile,
   type DumpHandle,
   type DumpOptions,
+  ProcessError,
   type ProcessSpec,
   type RestoreOptions,
   runCommand,
@@ -233,6 +234,29 @@ export class MysqlConnector implements Connector, AsyncDisposable {
   }
 
   /**
+   * Creates the database when it does not exist: connects to it first, and only when the server
+   * answers "Unknown database" (ERROR 1049) runs `CREATE DATABASE` (the server's default character
+   * set and collation) without a default database. The user needs the `CREATE` privilege. An
+   * existing database is left as it is. Resolves `true` when it created the database, `false` when
+   * it was already there.
+   */
+  async createDatabase(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    try {
+      await this.check(options);
+      return false;
+    } catch (error) {
+      if (!(error instanceof ProcessError && /ERROR 1049 /.test(error.stderrTail))) throw error;
+    }
+    // IF NOT EXISTS: created by someone else since the check is fine too.
+    await this.#query(
+      `CREATE DATABASE IF NOT EXISTS \`${this.database.replaceAll('`', '``')}\``,
+      options.signal,
+      null,
+    );
+    return true;
+  }
+
+  /**
    * Rows per base table, excluded tables left out. Exact (`count(*)` in one consistent snapshot)
    * unless `estimate` is set, which reads `information_schema.tables.table_rows` instead.
    */
@@ -287,8 +311,15 @@ export class MysqlConnector implements Connector, AsyncDisposable {
     await this.close();
   }
 
-  /** Runs SQL (given on stdin) in the target database and returns the rows as tab-split fields. */
-  async #query(sql: string, signal: AbortSignal | undefined): Promise<string[][]> {
+  /**
+   * Runs SQL (given on stdin) in `database` (default: the target database; `null`: none) and
+   * returns the rows as tab-split fields.
+   */
+  async #query(
+    sql: string,
+    signal: AbortSignal | undefined,
+    database: string | null = this.database,
+  ): Promise<string[][]> {
     const tool = await this.#tool(this.clientBinary, signal);
     await using file = await this.#defaultsFile(tool.flavor);
     const args = [
@@ -297,7 +328,7 @@ export class MysqlConnector implements Connector, AsyncDisposable {
       '--batch',
       '--skip-column-names',
       `--connect-timeout=${this.#connectTimeout}`,
-      this.database,
+      ...(database === null ? [] : [database]),
     ];
     const context = this.target;
     try {

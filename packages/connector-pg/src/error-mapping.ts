@@ -55,3 +55,14 @@ export function withExtensionHint(error: unknown): unknown {
     hint: 'set postgis.adminUrl to a superuser connection (or postgis.adminRole to a role allowed to create it)',
   });
 }
+
+/** Adds a hint to psql's "permission denied to create database". Other errors pass unchanged. */
+export function withCreateDatabaseHint(error: unknown): unknown {
+  if (!(error instanceof ProcessError) || !/permission denied to create database/.test(error.stderrTail)) {
+    return error;
+  }
+  return new ProcessError(fieldsOf(error, contextOf(error)), {
+    cause: error,
+    hint: 'create the database first (createdb, as a role allowed to), or grant CREATEDB to the role',
+  });
+}

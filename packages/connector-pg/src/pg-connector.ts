@@ -7,6 +7,7 @@ import {
   createSecretFile,
   type DumpHandle,
   type DumpOptions,
+  ProcessError,
   type ProcessSpec,
   type RestoreOptions,
   runCommand,
@@ -16,12 +17,12 @@ import {
 } from '@bk/core';
 import createDebug from 'debug';
 import { formatPgTarget, type PgConnection, resolvePgConnection, toConninfo } from './connection.js';
-import { mapDumpError, mapRestoreError, withExtensionHint } from './error-mapping.js';
+import { mapDumpError, mapRestoreError, withCreateDatabaseHint, withExtensionHint } from './error-mapping.js';
 import { schemaMatchSql, tableMatchSql } from './name-pattern.js';
 import type { PgConnectorOptions } from './options.js';
 import { pgDumpArgs, pgRestoreArgs } from './pg-args.js';
 import { createPgpassFile } from './pgpass.js';
-import { ensureExtensions, resolvePostgis } from './postgis.js';
+import { ensureExtensions, quoteIdentifier, resolvePostgis } from './postgis.js';
 import { filterToc, guardInput, readToc, type TocSkip } from './toc.js';
 import { pgMajorVersion } from './version-mismatch.js';
 
@@ -253,6 +254,40 @@ export class PgConnector implements Connector, AsyncDisposable {
     const rows = await this.#psql('select pg_database_size(current_database())', options);
     const size = Number(rows[0]?.[0]);
     return Number.isFinite(size) ? size : undefined;
+  }
+
+  /**
+   * Creates the database the connection names when it does not exist: connects to it first, and
+   * only when the server answers that it does not exist runs `CREATE DATABASE` (owned by the
+   * connecting role, from the server's default template) connected to the `postgres` maintenance
+   * database. The role needs `CREATEDB`. An existing database is left as it is. Resolves `true`
+   * when it created the database; `false` when it existed, or when the connection names no
+   * database (a service file or libpq's default then decides which).
+   */
+  async createDatabase(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    const name = this.database;
+    if (name === undefined || name === '') return false;
+    try {
+      await this.check(options);
+      return false;
+    } catch (error) {
+      if (!(error instanceof ProcessError && /database ".*" does not exist/.test(error.stderrTail)))
+        throw error;
+    }
+    const call = {
+      signal: options.signal,
+      connection: { ...this.connection, params: { ...this.connection.params, dbname: 'postgres' } },
+      context: `creating database ${name} on ${this.target}`,
+    };
+    debug('creating database %s', name);
+    try {
+      await this.#psql(`create database ${quoteIdentifier(name)}`, call);
+    } catch (error) {
+      // Created by someone else between the two statements: it exists, which is all we wanted.
+      if (error instanceof ProcessError && /already exists/.test(error.stderrTail)) return false;
+      throw withCreateDatabaseHint(error);
+    }
+    return true;
   }
 
   /** Removes password files of operations still running. */

@@ -30,7 +30,7 @@ export async function createDatabase(owner = 'postgres'): Promise<string> {
 
 /** Drops a database, disconnecting anyone still on it. Never throws for a missing one. */
 export async function dropDatabase(name: string): Promise<void> {
-  await sql('postgres', `drop database if exists "${name}" with (force)`);
+  await sql('postgres', `drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
 }
 
 /** Creates a login role with a password; returns its name. */

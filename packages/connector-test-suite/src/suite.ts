@@ -111,6 +111,12 @@ export function connectorTestSuite(
             expect(connector.secrets).toContain(fixture.password);
           }
           await connector.check();
+          // The optional createDatabase() never touches a database that exists.
+          if (connector.createDatabase !== undefined) {
+            const before = await fixture.snapshot();
+            expect(await connector.createDatabase(), 'createDatabase() of an existing database').toBe(false);
+            expect(await fixture.snapshot()).toEqual(before);
+          }
         });
       },
       timeout,

@@ -19,6 +19,11 @@ export interface RestorePlan {
   /** Appended to the summary line after the backup's path (` into <target>`). */
   into?: string;
   /**
+   * Runs once the user said yes and the lock is held, before the restore (the drill creates a
+   * missing scratch database here, so declining changes nothing).
+   */
+  prepare?: () => Promise<void>;
+  /**
    * Runs the restore once the lock is held (`bk dbrestore --jobs N` passes `restorePgParallel`).
    * @default restoreDatabase of `backup` into `connector`, one session
    */
@@ -59,7 +64,17 @@ export async function confirmAndRestore(
         signal,
         onEvent: reporter.onEvent,
       }));
-  const restored = await locked(plan.storage, plan.database, plan.lockLabel, plan.waitMs, signal, restore);
+  const restored = await locked(
+    plan.storage,
+    plan.database,
+    plan.lockLabel,
+    plan.waitMs,
+    signal,
+    async () => {
+      await plan.prepare?.();
+      return restore();
+    },
+  );
   reporter.print(
     `${plan.database}: restored ${restored.backup.path}${plan.into ?? ''}  ${formatBytes(restored.bytes)}  ${formatDuration(restored.durationMs)}`,
   );

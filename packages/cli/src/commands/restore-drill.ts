@@ -82,8 +82,15 @@ export async function runDrill(
         hint: 'row counts are recorded when the connector can count rows; drill without --check',
       });
     }
-    // A SQLite scratch file need not exist: the restore creates it.
-    if (scratch.connector !== 'sqlite' || existsSync(String(scratch.options.path))) {
+    // The scratch database need not exist. SQLite's restore creates the file; a connector with
+    // createDatabase creates the database once the user said yes (it also fails clearly when the
+    // server cannot be reached); any other is checked now.
+    const createScratch = connector.createDatabase?.bind(connector);
+    let created = false;
+    if (
+      createScratch === undefined &&
+      (scratch.connector !== 'sqlite' || existsSync(String(scratch.options.path)))
+    ) {
       await connector.check({ signal });
     }
     const restored = await confirmAndRestore(context, {
@@ -93,11 +100,21 @@ export async function runDrill(
       backup,
       waitMs,
       lockLabel: 'restore drill',
+      ...(createScratch === undefined
+        ? {}
+        : {
+            prepare: async () => {
+              created = await createScratch({ signal });
+              if (created) {
+                reporter.print(`${database.name}: created the scratch database ${connector.target}`);
+              }
+            },
+          }),
       into: ` into ${connector.target}`,
       question:
         options.noinput === true
           ? undefined
-          : `Restore ${backup.name} into the scratch database ${connector.target}? This replaces its contents.`,
+          : `Restore ${backup.name} into the scratch database ${connector.target}${createScratch === undefined ? '' : ' (created if it does not exist)'}? This replaces its contents.`,
     });
     if (!restored) {
       reporter.print('drill cancelled; nothing was changed');
@@ -106,6 +123,7 @@ export async function runDrill(
     const result: Record<string, unknown> = {
       restored: backupJson(restored.backup),
       target: connector.target,
+      createdDatabase: created,
       bytes: restored.bytes,
       durationMs: restored.durationMs,
     };
@@ -118,7 +136,8 @@ export async function runDrill(
     result.tables = Object.keys(counted).length;
     result.differences = differences;
     if (differences.length === 0) {
-      reporter.print(`${database.name}: row counts match in ${Object.keys(counted).length} tables`);
+      const tables = Object.keys(counted).length;
+      reporter.print(`${database.name}: row counts match in ${tables} table${tables === 1 ? '' : 's'}`);
       return result;
     }
     for (const line of formatTable([['table', 'manifest', 'restored'], ...differences.map(row)])) {

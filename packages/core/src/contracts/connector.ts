@@ -89,6 +89,14 @@ export interface Connector {
   rowCounts?(options?: { signal?: AbortSignal; estimate?: boolean }): Promise<Record<string, number>>;
   /** Database size in bytes (only when `capabilities.sizeEstimate`). */
   estimateSize?(options?: { signal?: AbortSignal }): Promise<number | undefined>;
+  /**
+   * Creates the database this connector names, empty, when it does not exist yet, so a backup can
+   * be restored into a new database (the restore drill's scratch database). Never changes a
+   * database that exists. Resolves `true` when it created the database, `false` when it was
+   * already there. Optional: connectors whose restore creates the target itself (SQLite writes a
+   * new file, MongoDB creates databases on first write) leave it out.
+   */
+  createDatabase?(options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Releases anything held (temp files, connections). */
   close?(): Promise<void>;
 }
