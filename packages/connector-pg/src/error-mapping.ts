@@ -45,24 +45,26 @@ export function mapRestoreError(error: unknown): unknown {
   return error;
 }
 
+/** A {@link ProcessError} whose stderr matches `pattern`, again with `hint`; anything else unchanged. */
+function withHintWhen(error: unknown, pattern: RegExp, hint: string): unknown {
+  if (!(error instanceof ProcessError) || !pattern.test(error.stderrTail)) return error;
+  return new ProcessError(fieldsOf(error, contextOf(error)), { cause: error, hint });
+}
+
 /** Adds a hint to a failed `CREATE EXTENSION` (PostGIS variant) that lacked the rights. */
 export function withExtensionHint(error: unknown): unknown {
-  if (!(error instanceof ProcessError) || !/permission denied to create extension/.test(error.stderrTail)) {
-    return error;
-  }
-  return new ProcessError(fieldsOf(error, contextOf(error)), {
-    cause: error,
-    hint: 'set postgis.adminUrl to a superuser connection (or postgis.adminRole to a role allowed to create it)',
-  });
+  return withHintWhen(
+    error,
+    /permission denied to create extension/,
+    'set postgis.adminUrl to a superuser connection (or postgis.adminRole to a role allowed to create it)',
+  );
 }
 
 /** Adds a hint to psql's "permission denied to create database". Other errors pass unchanged. */
 export function withCreateDatabaseHint(error: unknown): unknown {
-  if (!(error instanceof ProcessError) || !/permission denied to create database/.test(error.stderrTail)) {
-    return error;
-  }
-  return new ProcessError(fieldsOf(error, contextOf(error)), {
-    cause: error,
-    hint: 'create the database first (createdb, as a role allowed to), or grant CREATEDB to the role',
-  });
+  return withHintWhen(
+    error,
+    /permission denied to create database/,
+    'create the database first (createdb, as a role allowed to), or grant CREATEDB to the role',
+  );
 }
