@@ -62,7 +62,7 @@ describe('restore drill: bk dbrestore --to URL --check', () => {
     db.exec(`CREATE TABLE items (a); INSERT INTO items VALUES (1), (2), (3);
       CREATE TABLE notes (b); INSERT INTO notes VALUES ('x'), ('y');`);
     db.close();
-    await drill(`sqlite:${file}`, `sqlite:${join(dir, 'scratch.db')}`, async () => readFile(file));
+    await drill(`sqlite:${file}`, `sqlite:${join(dir, 'scratch.db')}`, async () => readFile(file), true);
   });
 
   it('PostgreSQL', async () => {

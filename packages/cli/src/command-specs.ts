@@ -71,9 +71,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'do not ask for confirmation (required when stdin is not a terminal)',
       },
       {
+        flags: '--create',
+        description:
+          'create the database first when it does not exist (a new server or a lost file); MongoDB creates it on restore anyway',
+      },
+      {
         flags: '--to <url>',
         description:
-          "restore into this scratch database instead (a drill; the configured database is not touched; a missing PostgreSQL or MySQL database is created); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
+          "restore into this scratch database instead (a drill; the configured database is not touched; a missing database is created); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
       },
       {
         flags: '--check',
@@ -96,6 +101,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['bk dbrestore', 'restore the latest backup, after asking'],
       ['bk dbrestore --noinput --jobs 4', 'PostgreSQL: restore with 4 sessions'],
+      ['bk dbrestore --create', 'restore onto a new server, creating the database'],
       [
         'bk dbrestore --to postgres://127.0.0.1/scratch --check --noinput',
         'restore drill into a scratch database',

@@ -115,12 +115,14 @@ describe('bk help and version', () => {
                                  (default: latest)
         --noinput                do not ask for confirmation (required when stdin is
                                  not a terminal)
+        --create                 create the database first when it does not exist (a
+                                 new server or a lost file); MongoDB creates it on
+                                 restore anyway
         --to <url>               restore into this scratch database instead (a drill;
                                  the configured database is not touched; a missing
-                                 PostgreSQL or MySQL database is created); \${VAR} is
-                                 read from the environment, so a password need not be
-                                 on the command line: --to
-                                 'postgres://app:\${SCRATCH_PW}@db/scratch'
+                                 database is created); \${VAR} is read from the
+                                 environment, so a password need not be on the command
+                                 line: --to 'postgres://app:\${SCRATCH_PW}@db/scratch'
         --check                  with --to: compare per-table row counts with the
                                  manifest; exit 1 if they differ
         --estimate               with --check: count rows from planner estimates (10%
@@ -148,6 +150,7 @@ describe('bk help and version', () => {
       Examples:
         $ bk dbrestore                                                      # restore the latest backup, after asking
         $ bk dbrestore --noinput --jobs 4                                   # PostgreSQL: restore with 4 sessions
+        $ bk dbrestore --create                                             # restore onto a new server, creating the database
         $ bk dbrestore --to postgres://127.0.0.1/scratch --check --noinput  # restore drill into a scratch database
         $ bk dbrestore -d main -i db/main-2026-11-22-033000.pgdump          # restore a given backup
         $ bk dbrestore --noinput                                            # restore without asking (scripts, CI)

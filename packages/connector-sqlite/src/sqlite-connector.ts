@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
+  ConfigError,
   type Connector,
   type ConnectorCapabilities,
   type ConnectorDescription,
@@ -128,6 +129,25 @@ export class SqliteConnector implements Connector {
       toolVersion: `sqlite3 ${version}`.trim(),
       database: basename(this.options.path),
     };
+  }
+
+  /**
+   * Creates the database file, empty (a zero-byte file is an empty SQLite database), when it does
+   * not exist; the directory must. An existing file is never touched. Resolves `true` when it
+   * created the file. A restore then replaces it atomically like any other target.
+   */
+  async createDatabase(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    try {
+      await (await open(this.options.path, 'wx')).close();
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new ConfigError(
+        `cannot create the SQLite database ${this.options.path}: ${(error as Error).message}`,
+        { key: 'path', hint: 'create its directory first, or fix the path', cause: error },
+      );
+    }
   }
 
   /** Opens the file read-only and reads its schema: fails if it is missing or not a database. */

@@ -25,6 +25,31 @@ describe('invariant 5: every error names its cause', () => {
     expect(error.stderrTail).toMatch(/lost connection to server/);
   });
 
+  it('withHint keeps the message, code and fields, and only changes the hint', () => {
+    const original = new ProcessError(
+      {
+        process: 'psql',
+        exitCode: 2,
+        signal: undefined,
+        stderrTail: 'FATAL: database "x" does not exist',
+        context: 'check of x',
+      },
+      { hint: 'first' },
+    );
+    const hinted = original.withHint('pass --create');
+    expect(hinted).toBeInstanceOf(ProcessError);
+    expect(hinted.message).toBe('psql exited 2: FATAL: database "x" does not exist (check of x)');
+    expect(hinted).toMatchObject({
+      process: 'psql',
+      exitCode: 2,
+      code: 'BK_PROCESS_FAILED',
+      context: 'check of x',
+      hint: 'pass --create',
+      cause: original,
+    });
+    expect(original.hint).toBe('first');
+  });
+
   it('rclone failing mid-upload is reported as rclone even though the dump is then stopped', async () => {
     const dir = tempDir();
     const data = dataFile(dir, 2 * 1024 * 1024);

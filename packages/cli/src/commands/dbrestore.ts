@@ -1,4 +1,4 @@
-import { findBackup, validateInputPath } from '@bk/core';
+import { findBackup, ProcessError, validateInputPath } from '@bk/core';
 import { createConfiguredStorage } from '../config/create-storage.js';
 import { selectDatabases } from '../config/select-databases.js';
 import type { CommandContext } from '../context.js';
@@ -15,6 +15,8 @@ export interface DbrestoreOptions {
   database?: string;
   inputPath?: string;
   noinput?: boolean;
+  /** `--create`: create the database first when it does not exist (connectors with `createDatabase`). */
+  create?: boolean;
   /** `--to URL`: a restore drill into a scratch database. */
   to?: string;
   check?: boolean;
@@ -63,8 +65,12 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
   try {
     const connector = open[0]!.connector;
     const parallel = await planRestoreJobs(database, connector, jobsFlag);
-    // The remote and the database are checked side by side; a remote error is reported first.
-    const reachable = checkDatabases(open, signal);
+    // --create: the database may not exist yet, so it is not checked now; createDatabase connects
+    // (and fails clearly) once the user said yes. Else the remote and the database are checked side
+    // by side, and a remote error is reported first.
+    const create = options.create === true ? connector.createDatabase?.bind(connector) : undefined;
+    let created = false;
+    const reachable = create ? Promise.resolve(new Map<string, unknown>()) : checkDatabases(open, signal);
     reachable.catch(() => {});
     await storage.check({ signal });
     const backup = await findBackup({
@@ -74,7 +80,16 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
       signal,
     });
     const unreachable = await reachable;
-    if (unreachable.has(database.name)) throw unreachable.get(database.name);
+    if (unreachable.has(database.name)) {
+      const error = unreachable.get(database.name);
+      // The connector's own hint (wrong password, ...) stays first.
+      const create = 'if the database does not exist yet (a new server, a lost file), pass --create';
+      throw connector.createDatabase !== undefined && error instanceof ProcessError
+        ? error.withHint(
+            error.hint ? `${error.hint}; ${create}` : `${create}; else fix what the tool’s own error names`,
+          )
+        : error;
+    }
     const plan = {
       storage,
       connector,
@@ -82,8 +97,16 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
       backup,
       waitMs,
       lockLabel: 'restore',
+      ...(create === undefined
+        ? {}
+        : {
+            prepare: async () => {
+              created = await create({ signal });
+              if (created) context.reporter.print(`${database.name}: created database ${connector.target}`);
+            },
+          }),
       question: interactive
-        ? `Restore ${backup.name} (${formatBytes(backup.bytes)}, ${backup.startedAt}) into ${database.name} (${connector.target})${parallel ? ` with ${parallel.jobs} sessions` : ''}? This replaces its current contents.`
+        ? `Restore ${backup.name} (${formatBytes(backup.bytes)}, ${backup.startedAt}) into ${database.name} (${connector.target}${create ? ', created if it does not exist' : ''})${parallel ? ` with ${parallel.jobs} sessions` : ''}? This replaces its current contents.`
         : undefined,
     };
     if (parallel) {
@@ -94,6 +117,7 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
       if (!restored) return cancelled(context);
       return {
         restored: backupJson(restored.backup),
+        createdDatabase: created,
         bytes: restored.bytes,
         durationMs: restored.durationMs,
         jobs: restored.jobs,
@@ -102,7 +126,12 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
     }
     const restored = await confirmAndRestore(context, plan);
     if (!restored) return cancelled(context);
-    return { restored: backupJson(restored.backup), bytes: restored.bytes, durationMs: restored.durationMs };
+    return {
+      restored: backupJson(restored.backup),
+      createdDatabase: created,
+      bytes: restored.bytes,
+      durationMs: restored.durationMs,
+    };
   } finally {
     await closeDatabases(open);
   }

@@ -93,8 +93,9 @@ export interface Connector {
    * Creates the database this connector names, empty, when it does not exist yet, so a backup can
    * be restored into a new database (the restore drill's scratch database). Never changes a
    * database that exists. Resolves `true` when it created the database, `false` when it was
-   * already there. Optional: connectors whose restore creates the target itself (SQLite writes a
-   * new file, MongoDB creates databases on first write) leave it out.
+   * already there. Used by `bk dbrestore --create` and the restore drill. Optional: a connector
+   * whose restore creates the target itself (MongoDB creates databases on first write) leaves it
+   * out.
    */
   createDatabase?(options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Releases anything held (temp files, connections). */

@@ -23,6 +23,8 @@ export class ProcessError extends BkError {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
   readonly stderrTail: string;
+  /** What it was doing, as given in {@link ProcessErrorFields.context}. */
+  readonly context: string | undefined;
 
   constructor(fields: ProcessErrorFields, options: BkErrorOptions & { code?: string } = {}) {
     super(options.code ?? 'BK_PROCESS_FAILED', ProcessError.format(fields), options);
@@ -31,6 +33,19 @@ export class ProcessError extends BkError {
     this.exitCode = fields.exitCode;
     this.signal = fields.signal;
     this.stderrTail = fields.stderrTail;
+    this.context = fields.context;
+  }
+
+  /**
+   * The same failure with another hint: same message, code and fields, this error as the cause.
+   * For callers that know the remedy better than the code's generic hint.
+   */
+  withHint(hint: string): ProcessError {
+    const { process, exitCode, signal, stderrTail, context } = this;
+    return new ProcessError(
+      { process, exitCode, signal, stderrTail, context },
+      { code: this.code, hint, cause: this },
+    );
   }
 
   /** Builds the one-line message of a `ProcessError`. */
