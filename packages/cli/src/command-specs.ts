@@ -209,11 +209,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       'then sweeps uploads that killed backups left in db/.partial/ (by name and age).',
     options: [
       { flags: '-d, --database <name>', description: 'only this database' },
-      { flags: '--media', description: 'apply media.keep to the media snapshots instead' },
+      {
+        flags: '--media',
+        description: 'apply media.keep to the media snapshots instead, and sweep media/.partial/',
+      },
       { flags: '--dry-run', description: 'show what would be removed; remove nothing' },
       {
         flags: '--partials-older-than <duration>',
-        description: 'sweep uploads left in db/.partial/ by killed backups once this old (default: 24h)',
+        description:
+          'sweep uploads left in db/.partial/ (media/.partial/ with --media) by killed backups once this old (default: 24h)',
       },
       {
         flags: '--wait <duration>',

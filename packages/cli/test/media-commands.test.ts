@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, createStorage, MEDIA_LOCK_DIR } from '@bk/core';
 import { describe, expect, it } from 'vitest';
@@ -225,7 +225,40 @@ describe('bk cleanup --media', () => {
     expect(readFileSync(join(media, 'avatars', 'ada.png'), 'utf8')).toBe('ada v3');
   });
 
-  it('without media.keep does nothing; -d with --media is refused (exit 2)', async () => {
+  it('sweeps snapshot manifests a killed mediabackup left in media/.partial/, by age, under the lock', async () => {
+    const { dir, remote } = await project();
+    expect((await bk(dir, ['mediabackup'])).exitCode).toBe(0);
+    const partial = join(remote, 'media', '.partial');
+    mkdirSync(partial, { recursive: true });
+    const stale = join(partial, '2020-01-01-000000.json');
+    const fresh = join(partial, '2099-01-01-000000.json');
+    writeFileSync(stale, '{"stamp":"2020-01-01-000000"}\n');
+    writeFileSync(fresh, '{"stamp":"2099-01-01-000000"}\n');
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    utimesSync(stale, twoDaysAgo, twoDaysAgo);
+
+    const dry = await bk(dir, ['cleanup', '--media', '--dry-run']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^would sweep\s+media\/\.partial\/2020-01-01-000000\.json\s/m);
+    expect(existsSync(stale)).toBe(true);
+
+    const real = await bk(dir, ['cleanup', '--media', '--json']);
+    expect(real.exitCode, real.stderr).toBe(0);
+    const result = JSON.parse(real.stdout.trimEnd().split('\n').at(-1) ?? '');
+    expect(result.swept.map((swept: { path: string }) => swept.path)).toEqual([
+      'media/.partial/2020-01-01-000000.json',
+    ]);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(await snapshots(dir)).toHaveLength(1);
+
+    const all = await bk(dir, ['cleanup', '--media', '--partials-older-than', '0']);
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^swept\s+media\/\.partial\/2099-01-01-000000\.json\s/m);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('without media.keep prunes no snapshot; -d with --media is refused (exit 2)', async () => {
     const { dir } = await project();
     expect((await bk(dir, ['mediabackup'])).exitCode).toBe(0);
     writeFileSync(
@@ -234,7 +267,7 @@ describe('bk cleanup --media', () => {
     );
     const none = await bk(dir, ['cleanup', '--media']);
     expect(none.exitCode, none.stderr).toBe(0);
-    expect(none.stderr).toContain('no retention policy (media.keep)');
+    expect(none.stderr).toContain('no retention policy (media.keep); no snapshot is pruned');
     expect(await snapshots(dir)).toHaveLength(1);
     const refused = await bk(dir, ['cleanup', '--media', '-d', 'main']);
     expect(refused.exitCode).toBe(2);

@@ -28,17 +28,18 @@ export interface CleanupOptions {
 export async function run(context: CommandContext, options: CleanupOptions) {
   const { reporter, signal } = context;
   if (options.media) {
-    const misplaced = [
-      options.database !== undefined && '--database',
-      options.partialsOlderThan !== undefined && '--partials-older-than',
-    ].filter(Boolean);
+    const misplaced = [options.database !== undefined && '--database'].filter(Boolean);
     if (misplaced.length > 0) {
       throw new UsageError(`${misplaced.join(', ')} does not apply to --media`, {
         hint: 'run bk cleanup --media [--dry-run] on its own',
       });
     }
     const { cleanupMedia } = await import('./cleanup-media.js');
-    return cleanupMedia(context, options.dryRun === true, parseDurationFlag('--wait', options.wait, 0));
+    return cleanupMedia(context, {
+      dryRun: options.dryRun === true,
+      waitMs: parseDurationFlag('--wait', options.wait, 0),
+      olderThanMs: parseDurationFlag('--partials-older-than', options.partialsOlderThan, 24 * 3_600_000),
+    });
   }
   const config = await context.config();
   const waitMs = parseDurationFlag('--wait', options.wait, 0);

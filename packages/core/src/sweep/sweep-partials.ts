@@ -15,6 +15,12 @@ export interface SweepPartialsOptions {
   /** Where the backups are. */
   storage: Storage;
   /**
+   * The staging directory to sweep, relative to the remote base: `db/.partial` (uploads of
+   * database backups) or `media/.partial` (staged snapshot manifests of media backups).
+   * @default "db/.partial"
+   */
+  dir?: string;
+  /**
    * Staged objects under `db/.partial/` last written longer ago than this are removed. Must be
    * longer than the longest backup upload, or a running upload could be removed.
    * @default 86400000 (24 hours)
@@ -28,15 +34,15 @@ export interface SweepPartialsOptions {
   /** Receives one `info` event (operation `cleanup`, database `*`) per swept object. */
   onEvent?: BkEventListener;
   /**
-   * The objects under `db/.partial/` as just listed (paths relative to `db/.partial/`), when the
-   * caller already has them: no listing is made. @default a recursive listing of `db/.partial/`
+   * The objects under `dir` as just listed (paths relative to it), when the caller already has
+   * them: no listing is made. @default a recursive listing of `dir`
    */
   listing?: readonly StorageEntry[];
 }
 
 /** One staged object that was (or, with `dryRun`, would be) swept. */
 export interface SweptPartial {
-  /** Path relative to the remote base (`db/.partial/<name>.<token>`). */
+  /** Path relative to the remote base (`db/.partial/<name>.<token>`, `media/.partial/<stamp>.json`). */
   path: string;
   /** Object name. */
   name: string;
@@ -55,8 +61,8 @@ export interface SweepPartialsResult {
 }
 
 /**
- * Removes staged uploads left under `db/.partial/` by a backup that was killed (`kill -9` of bk,
- * a crash, a lost host) once they are older than `olderThanMs`. These are never backups (no
+ * Removes staged uploads left under `db/.partial/` (or `options.dir`) by a backup that was killed
+ * (`kill -9` of bk, a crash, a lost host) once they are older than `olderThanMs`. These are never backups (no
  * manifest), so the object's modification time is the right clock here; listings and retention
  * never read it.
  */
@@ -64,7 +70,8 @@ export async function sweepPartials(options: SweepPartialsOptions): Promise<Swee
   const { storage, signal } = options;
   const olderThanMs = options.olderThanMs ?? DEFAULT_PARTIAL_MAX_AGE_MS;
   const now = (options.now ?? (() => new Date()))().getTime();
-  const entries = options.listing ?? (await storage.list(PARTIAL_DIR, { signal, recursive: true }));
+  const dir = options.dir ?? PARTIAL_DIR;
+  const entries = options.listing ?? (await storage.list(dir, { signal, recursive: true }));
   const swept: SweptPartial[] = [];
   const kept: SweptPartial[] = [];
   for (const entry of entries) {
@@ -72,7 +79,7 @@ export async function sweepPartials(options: SweepPartialsOptions): Promise<Swee
     if (entry.isDir || isFailureRecordName(entry.name)) continue;
     const modified = Date.parse(entry.modTime);
     const partial: SweptPartial = {
-      path: `${PARTIAL_DIR}/${entry.path}`,
+      path: `${dir}/${entry.path}`,
       name: entry.name,
       bytes: entry.size,
       ageMs: Number.isNaN(modified) ? Number.POSITIVE_INFINITY : Math.max(0, now - modified),
@@ -82,7 +89,7 @@ export async function sweepPartials(options: SweepPartialsOptions): Promise<Swee
   swept.sort((a, b) => b.ageMs - a.ageMs);
   for (const partial of swept) {
     if (!options.dryRun) {
-      throwIfAborted(signal, 'sweep of db/.partial');
+      throwIfAborted(signal, `sweep of ${dir}`);
       debug('removing %s', partial.path);
       await storage.delete(partial.path, { signal });
     }
