@@ -23,7 +23,7 @@ export class ProcessError extends BkError {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
   readonly stderrTail: string;
-  /** What it was doing, as given in {@link ProcessErrorFields.context}. */
+  /** What it was doing, for the message (`dump of "default"`), as given to the constructor. */
   readonly context: string | undefined;
 
   constructor(fields: ProcessErrorFields, options: BkErrorOptions & { code?: string } = {}) {
