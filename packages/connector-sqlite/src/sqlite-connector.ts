@@ -133,8 +133,10 @@ export class SqliteConnector implements Connector {
 
   /**
    * Creates the database file, empty (a zero-byte file is an empty SQLite database), when it does
-   * not exist; the directory must. An existing file is never touched. Resolves `true` when it
-   * created the file. A restore then replaces it atomically like any other target.
+   * not exist; the directory must. An existing file is never changed, only checked like
+   * {@link SqliteConnector.check} (a file that is not a database rejects, so no restore replaces
+   * it). Resolves `true` when it created the file. A restore then replaces it atomically like any
+   * other target.
    */
   async createDatabase(options: { signal?: AbortSignal } = {}): Promise<boolean> {
     options.signal?.throwIfAborted();
@@ -142,7 +144,10 @@ export class SqliteConnector implements Connector {
       await (await open(this.options.path, 'wx')).close();
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        await this.check(options);
+        return false;
+      }
       throw new ConfigError(
         `cannot create the SQLite database ${this.options.path}: ${(error as Error).message}`,
         { key: 'path', hint: 'create its directory first, or fix the path', cause: error },

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compareRowCounts, findBackup, type RowCountDifference, validateInputPath } from '@bk/core';
 import { CommandFailedError } from '../command-failed-error.js';
@@ -82,17 +81,12 @@ export async function runDrill(
         hint: 'row counts are recorded when the connector can count rows; drill without --check',
       });
     }
-    // The scratch database need not exist. SQLite's restore creates the file; a connector with
-    // createDatabase creates the database once the user said yes (it also fails clearly when the
-    // server cannot be reached); any other is checked now.
+    // The scratch database need not exist: a connector with createDatabase creates it once the
+    // user said yes, or checks the one that exists (failing clearly when it is unusable or the
+    // server cannot be reached) before anything is restored; any other is checked now.
     const createScratch = connector.createDatabase?.bind(connector);
     let created = false;
-    if (
-      createScratch === undefined &&
-      (scratch.connector !== 'sqlite' || existsSync(String(scratch.options.path)))
-    ) {
-      await connector.check({ signal });
-    }
+    if (createScratch === undefined) await connector.check({ signal });
     const restored = await confirmAndRestore(context, {
       storage,
       connector,

@@ -92,8 +92,9 @@ export interface Connector {
   /**
    * Creates the database this connector names, empty, when it does not exist yet, so a backup can
    * be restored into a new database (the restore drill's scratch database). Never changes a
-   * database that exists. Resolves `true` when it created the database, `false` when it was
-   * already there. Used by `bk dbrestore --create` and the restore drill. Optional: a connector
+   * database that exists, but checks it as {@link Connector.check} does: rejects when it cannot be
+   * used, so callers need no separate check. Resolves `true` when it created the database,
+   * `false` when it was already there. Used by `bk dbrestore --create` and the restore drill. Optional: a connector
    * whose restore creates the target itself (MongoDB creates databases on first write) leaves it
    * out.
    */
