@@ -1,5 +1,6 @@
 import type { PgConnector, PgParallelRestoreResult } from '@bk/connector-pg';
 import { ConfigError, type Connector, type Storage } from '@bk/core';
+import { importIfInstalled } from '../config/connector-package.js';
 import type { ResolvedDatabase } from '../config/types.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../usage-error.js';
@@ -49,8 +50,9 @@ export async function planRestoreJobs(
   connector: Connector,
   flag: number | undefined,
 ): Promise<ParallelRestore | undefined> {
-  const { PgConnector } = await import('@bk/connector-pg');
-  const pg = connector instanceof PgConnector ? connector : undefined;
+  // A PostgreSQL-only feature: without @bk/connector-pg installed, no connector can be a PgConnector.
+  const pgPackage = await importIfInstalled('@bk/connector-pg', () => import('@bk/connector-pg'));
+  const pg = pgPackage !== undefined && connector instanceof pgPackage.PgConnector ? connector : undefined;
   const key = `databases.${database.name}.parallelRestore`;
   const configured = pg?.options.parallelRestore;
   if (flag === undefined && configured !== undefined && !isJobs(configured)) {

@@ -1,18 +1,27 @@
 import { BkError, ConfigError, type Connector } from '@bk/core';
+import { importConnectorPackage } from './connector-package.js';
 import { loadCustomConnector } from './custom-connector.js';
 import type { ConnectorName, ResolvedDatabase } from './types.js';
 
 type ConnectorFactory = (input: Record<string, unknown>) => Connector;
 
-/** Connector packages are imported only when a command needs one, so `bk --help` stays fast. */
-const factories: Record<ConnectorName, () => Promise<ConnectorFactory>> = {
-  pg: async () => (await import('@bk/connector-pg')).createPgConnector as unknown as ConnectorFactory,
-  mysql: async () =>
-    (await import('@bk/connector-mysql')).createMysqlConnector as unknown as ConnectorFactory,
-  sqlite: async () =>
-    (await import('@bk/connector-sqlite')).createSqliteConnector as unknown as ConnectorFactory,
-  mongo: async () =>
-    (await import('@bk/connector-mongo')).createMongoConnector as unknown as ConnectorFactory,
+/**
+ * Connector packages are imported only when a command needs one, so `bk --help` stays fast, and
+ * only the packages of the configured databases must be installed (a missing one is named).
+ */
+const factories: Record<ConnectorName, (database: ResolvedDatabase) => Promise<ConnectorFactory>> = {
+  pg: async (database) =>
+    (await importConnectorPackage('pg', database, () => import('@bk/connector-pg')))
+      .createPgConnector as unknown as ConnectorFactory,
+  mysql: async (database) =>
+    (await importConnectorPackage('mysql', database, () => import('@bk/connector-mysql')))
+      .createMysqlConnector as unknown as ConnectorFactory,
+  sqlite: async (database) =>
+    (await importConnectorPackage('sqlite', database, () => import('@bk/connector-sqlite')))
+      .createSqliteConnector as unknown as ConnectorFactory,
+  mongo: async (database) =>
+    (await importConnectorPackage('mongo', database, () => import('@bk/connector-mongo')))
+      .createMongoConnector as unknown as ConnectorFactory,
 };
 
 /**
@@ -26,7 +35,7 @@ export async function createConnector(database: ResolvedDatabase): Promise<Conne
   const create =
     database.connector === 'custom' && module !== undefined
       ? (options: Record<string, unknown>) => loadCustomConnector(module, options, `${key}.connector`)
-      : await factories[database.connector as ConnectorName]();
+      : await factories[database.connector as ConnectorName](database);
   try {
     return await create(database.options);
   } catch (error) {
