@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
@@ -139,5 +139,65 @@ describe('npm install --global from the tarballs, PostgreSQL only', () => {
     );
     expect(backup.stderr).toContain('run npm install -g @bk/connector-mysql');
     expect(await readdir(folder)).toEqual(['bk.config.json']);
+  });
+});
+
+describe('a global bk with project files, nothing installed in the project', () => {
+  it('bk.config.ts imports defineConfig from @bk/cli; a TypeScript connector imports @bk/core', async () => {
+    const folder = await tempDir('bk-global-project-ts-');
+    await cp(join(ROOT, 'examples/custom-connector/src'), join(folder, 'connector'), { recursive: true });
+    await mkdir(join(folder, 'uploads'));
+    await writeFile(join(folder, 'uploads', 'a.txt'), 'kept');
+    await writeFile(
+      join(folder, 'bk.config.ts'),
+      [
+        "import { defineConfig } from '@bk/cli';",
+        'export default defineConfig({',
+        "  remote: './backups',",
+        `  databases: { uploads: { connector: './connector/index.ts', dir: ${JSON.stringify(join(folder, 'uploads'))} } },`,
+        '});',
+      ].join('\n'),
+    );
+    const backup = await globalBk(folder, ['dbbackup']);
+    expect(backup.exitCode, backup.all).toBe(0);
+    const list = await globalBk(folder, ['listbackups', '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ database: 'uploads', connector: 'tar-dir' }]);
+  });
+
+  it("bk.config.mjs and an .mjs connector load bk's own @bk/core, never a project copy", async () => {
+    const folder = await tempDir('bk-global-project-mjs-');
+    // A project copy of @bk/core that must not load: one copy of core is in play, bk's.
+    const decoy = join(folder, 'node_modules', '@bk', 'core');
+    await mkdir(decoy, { recursive: true });
+    await writeFile(
+      join(decoy, 'package.json'),
+      JSON.stringify({ name: '@bk/core', version: '0.0.1', type: 'module', exports: './index.js' }),
+    );
+    await writeFile(join(decoy, 'index.js'), "throw new Error('the project copy of @bk/core was loaded');\n");
+    const database = new DatabaseSync(join(folder, 'app.db'));
+    database.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);');
+    database.close();
+    await writeFile(
+      join(folder, 'wrapped.mjs'),
+      [
+        "import { ProcessError } from '@bk/core';",
+        "import { createSqliteConnector } from '@bk/connector-sqlite';",
+        'export function createConnector(options) {',
+        "  if (typeof ProcessError.isInstance !== 'function') throw new Error('no ProcessError.isInstance');",
+        '  return createSqliteConnector(options);',
+        '}',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(folder, 'bk.config.mjs'),
+      [
+        "import { defineConfig } from '@bk/cli';",
+        "export default defineConfig({ remote: './backups', databases: { app: { connector: './wrapped.mjs', path: './app.db' } } });",
+      ].join('\n'),
+    );
+    const backup = await globalBk(folder, ['dbbackup']);
+    expect(backup.exitCode, backup.all).toBe(0);
+    const list = await globalBk(folder, ['listbackups', '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ database: 'app', connector: 'sqlite' }]);
   });
 });

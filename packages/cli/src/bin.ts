@@ -7,6 +7,9 @@ import module from 'node:module';
 // NODE_DISABLE_COMPILE_CACHE=1), so later runs skip compiling bk's modules. Enabled before the
 // first import of bk's own code, which is why main is imported dynamically.
 module.enableCompileCache?.();
+// A project's bk.config and connector modules import @bk/* from this bk, even when it is global.
+const { useBkPackagesEverywhere } = await import('./config/bk-package-resolution.js');
+useBkPackagesEverywhere();
 const { main } = await import('./main.js');
 
 const code = await main(process.argv.slice(2));

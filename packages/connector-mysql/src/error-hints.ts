@@ -14,7 +14,7 @@ const HINTS: readonly [RegExp, string][] = [
  * process ran with, so the message stays the same. Other errors pass unchanged.
  */
 export function withMysqlHint(error: unknown, context: string | undefined): unknown {
-  if (!(error instanceof ProcessError) || error.hint !== undefined) return error;
+  if (!ProcessError.isInstance(error) || error.hint !== undefined) return error;
   const hint = HINTS.find(([pattern]) => pattern.test(error.stderrTail))?.[1];
   if (hint === undefined) return error;
   return new ProcessError(

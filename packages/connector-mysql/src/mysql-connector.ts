@@ -245,7 +245,7 @@ export class MysqlConnector implements Connector, AsyncDisposable {
       await this.check(options);
       return false;
     } catch (error) {
-      if (!(error instanceof ProcessError && /ERROR 1049 /.test(error.stderrTail))) throw error;
+      if (!(ProcessError.isInstance(error) && /ERROR 1049 /.test(error.stderrTail))) throw error;
     }
     // IF NOT EXISTS: created by someone else since the check is fine too.
     await this.#query(

@@ -18,7 +18,7 @@ function contextOf(error: ProcessError): string | undefined {
 
 /** Turns pg_dump's "server version mismatch" failure into a {@link PgVersionMismatchError}. */
 export function mapDumpError(error: unknown): unknown {
-  if (!(error instanceof ProcessError)) return error;
+  if (!ProcessError.isInstance(error)) return error;
   const mismatch = detectVersionMismatch(error.stderrTail);
   if (!mismatch) return error;
   return new PgVersionMismatchError(fieldsOf(error, contextOf(error)), mismatch, { cause: error });
@@ -29,7 +29,7 @@ export function mapDumpError(error: unknown): unknown {
  * partitioned tables, which `pg_restore --clean` cannot drop in an existing database.
  */
 export function mapRestoreError(error: unknown): unknown {
-  if (!(error instanceof ProcessError)) return error;
+  if (!ProcessError.isInstance(error)) return error;
   if (/cannot drop inherited constraint/.test(error.stderrTail)) {
     return new ProcessError(fieldsOf(error, contextOf(error)), {
       cause: error,
@@ -47,7 +47,7 @@ export function mapRestoreError(error: unknown): unknown {
 
 /** A {@link ProcessError} whose stderr matches `pattern`, again with `hint`; anything else unchanged. */
 function withHintWhen(error: unknown, pattern: RegExp, hint: string): unknown {
-  if (!(error instanceof ProcessError) || !pattern.test(error.stderrTail)) return error;
+  if (!ProcessError.isInstance(error) || !pattern.test(error.stderrTail)) return error;
   return new ProcessError(fieldsOf(error, contextOf(error)), { cause: error, hint });
 }
 

@@ -372,7 +372,7 @@ class ParallelRun {
         }),
       ),
     );
-    if (failures.length > 0) throw failures.find((error) => error instanceof IntegrityError) ?? failures[0];
+    if (failures.length > 0) throw failures.find((error) => IntegrityError.isInstance(error)) ?? failures[0];
   }
 
   /** Downloads the backup through a size and sha256 check (the tail held back until it passes). */

@@ -271,7 +271,7 @@ export class PgConnector implements Connector, AsyncDisposable {
       await this.check(options);
       return false;
     } catch (error) {
-      if (!(error instanceof ProcessError && /database ".*" does not exist/.test(error.stderrTail)))
+      if (!(ProcessError.isInstance(error) && /database ".*" does not exist/.test(error.stderrTail)))
         throw error;
     }
     const call = {
@@ -284,7 +284,7 @@ export class PgConnector implements Connector, AsyncDisposable {
       await this.#psql(`create database ${quoteIdentifier(name)}`, call);
     } catch (error) {
       // Created by someone else between the two statements: it exists, which is all we wanted.
-      if (error instanceof ProcessError && /already exists/.test(error.stderrTail)) return false;
+      if (ProcessError.isInstance(error) && /already exists/.test(error.stderrTail)) return false;
       throw withCreateDatabaseHint(error);
     }
     return true;

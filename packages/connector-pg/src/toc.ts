@@ -72,7 +72,7 @@ export async function readToc(
         return { toc, replay: replay(prefix, ended ? undefined : input) };
       } catch (error) {
         const short =
-          error instanceof ProcessError && /end of file|too short|could not read/.test(error.stderrTail);
+          ProcessError.isInstance(error) && /end of file|too short|could not read/.test(error.stderrTail);
         if (ended || !short) throw error;
         want *= 2;
       }

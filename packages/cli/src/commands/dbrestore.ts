@@ -84,7 +84,7 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
       const error = unreachable.get(database.name);
       // The connector's own hint (wrong password, ...) stays first.
       const create = 'if the database does not exist yet (a new server, a lost file), pass --create';
-      throw connector.createDatabase !== undefined && error instanceof ProcessError
+      throw connector.createDatabase !== undefined && ProcessError.isInstance(error)
         ? error.withHint(
             error.hint ? `${error.hint}; ${create}` : `${create}; else fix what the tool’s own error names`,
           )

@@ -1,5 +1,6 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, type Connector } from '@bk/core';
+import { bkPackageAliases } from './bk-package-resolution.js';
 
 const BUILT_IN = 'pg, mysql, sqlite, mongo';
 const HINT =
@@ -42,9 +43,11 @@ export async function loadCustomConnector(
   try {
     if (TYPESCRIPT.test(moduleUrl)) {
       const { createJiti } = await import('jiti');
-      module = await createJiti(moduleUrl, { moduleCache: false, fsCache: false }).import(
-        fileURLToPath(moduleUrl),
-      );
+      module = await createJiti(moduleUrl, {
+        moduleCache: false,
+        fsCache: false,
+        alias: bkPackageAliases(),
+      }).import(fileURLToPath(moduleUrl));
     } else {
       module = (await import(moduleUrl)) as { createConnector?: unknown };
     }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@bk/core';
+import { bkPackageAliases } from './bk-package-resolution.js';
 
 /**
  * Reads a config file: JSON is parsed, `.mjs`/`.js` are imported, `.ts`/`.mts` are imported through
@@ -30,7 +31,11 @@ export async function readConfigFile(file: string): Promise<unknown> {
   try {
     if (extension === '.ts' || extension === '.mts' || extension === '.cts') {
       const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+      const jiti = createJiti(import.meta.url, {
+        moduleCache: false,
+        fsCache: false,
+        alias: bkPackageAliases(),
+      });
       loaded = await jiti.import(file, { default: true });
     } else {
       const module = (await import(pathToFileURL(file).href)) as { default?: unknown };

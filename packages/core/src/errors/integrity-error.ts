@@ -1,7 +1,22 @@
 import { BkError, type BkErrorOptions } from './bk-error.js';
 
+const integrityErrorMarker = Symbol.for('bk.error.IntegrityError');
+
 /** A backup's bytes do not match its manifest (size or sha256). Nothing was restored. */
 export class IntegrityError extends BkError {
+  readonly [integrityErrorMarker] = true;
+
+  /**
+   * True for a `IntegrityError` (or a subclass) from any copy of `@bk/core`: checks a global marker, not
+   * the prototype, so it holds where `instanceof` fails (two installed copies of the package).
+   */
+  static override isInstance(value: unknown): value is IntegrityError {
+    return (
+      BkError.isInstance(value) &&
+      (value as unknown as Record<symbol, unknown>)[integrityErrorMarker] === true
+    );
+  }
+
   /** The backup object's path on the remote. `actual.bytes` is -1 when the object is missing. */
   readonly path: string;
   readonly expected: { bytes: number; sha256: string };

@@ -1,5 +1,7 @@
 import { BkError, type BkErrorOptions } from './bk-error.js';
 
+const processErrorMarker = Symbol.for('bk.error.ProcessError');
+
 /** Structured fields of a {@link ProcessError}. */
 export interface ProcessErrorFields {
   /** The program that failed, as the user knows it (`pg_dump`, `rclone`). */
@@ -19,6 +21,18 @@ export interface ProcessErrorFields {
  * tail of its stderr: `pg_dump exited 1: FATAL: role "app" does not exist (dump of "default")`.
  */
 export class ProcessError extends BkError {
+  readonly [processErrorMarker] = true;
+
+  /**
+   * True for a `ProcessError` (or a subclass) from any copy of `@bk/core`: checks a global marker, not
+   * the prototype, so it holds where `instanceof` fails (two installed copies of the package).
+   */
+  static override isInstance(value: unknown): value is ProcessError {
+    return (
+      BkError.isInstance(value) && (value as unknown as Record<symbol, unknown>)[processErrorMarker] === true
+    );
+  }
+
   readonly process: string;
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;

@@ -97,7 +97,7 @@ async function runBackup(
     listFiles(rclone, currentPath, { exclude: filters, ...call }),
     usedStamps(storage, signal),
     findMediaSnapshot({ storage, ...call }).catch((error: unknown) => {
-      if (error instanceof BackupNotFoundError) return undefined;
+      if (BackupNotFoundError.isInstance(error)) return undefined;
       throw error;
     }),
     dryRun ? undefined : detectHashCapability(rclone, storage.remotePath('media'), signal),

@@ -124,7 +124,7 @@ async function streamRestore(options: RestoreDatabaseOptions, backup: BackupInfo
       }
       // A corrupt byte can make the tool fail (a syntax error) at about the time the verifier
       // finds the sha256 wrong, in either order: the corruption is the cause to report.
-      if (verification instanceof IntegrityError && error !== verification) {
+      if (IntegrityError.isInstance(verification) && error !== verification) {
         throw new IntegrityError(verification.path, verification.expected, verification.actual, {
           cause: error,
         });
@@ -180,7 +180,7 @@ async function reportCorruption(
   try {
     await verifyBackup({ storage, backup, signal });
   } catch (verifyError) {
-    if (verifyError instanceof IntegrityError) {
+    if (IntegrityError.isInstance(verifyError)) {
       throw new IntegrityError(verifyError.path, verifyError.expected, verifyError.actual, {
         cause: toolError,
       });
