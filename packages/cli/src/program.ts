@@ -26,8 +26,8 @@ Examples:
   $ bk dbrestore --noinput           restore the latest backup without asking
   $ bk verify --all                  check every backup's sha256
 
-Config: bk.config.json or bk.config.{ts,mjs,js} in the working directory, --config FILE,
-or BK_CONFIG; DATABASE_URL and BK_REMOTE work without a config file.
+Config: --config FILE, BK_CONFIG, or bk.config.json (or .ts, .mjs, .js) in the working
+directory or its parents, up to the git root; DATABASE_URL and BK_REMOTE work without one.
 Exit codes: 0 done, 1 operation failed, 2 usage or config error, 130 interrupted.`;
 
 /**
@@ -38,7 +38,7 @@ export function createProgram(onExit: (code: number) => void): Command {
   const program = new Command('bk')
     .description('Back up databases and media files to any rclone remote, and restore them.')
     .version(CLI_VERSION, '-V, --version', 'print the version')
-    .option('--config <file>', 'config file (default: bk.config.{json,ts,mjs,js} in the working directory)')
+    .option('--config <file>', 'config file (default: bk.config.{json,ts,mjs,js} here or in a parent folder)')
     .option('--json', 'machine-readable output: NDJSON events, then a result object')
     .option('-q, --quiet', 'print errors only')
     .option('-v, --verbose', 'show the commands run (secrets redacted) and stack traces')

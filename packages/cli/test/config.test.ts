@@ -153,16 +153,16 @@ export default defineConfig({ remote, databases: { fromTs: 'sqlite:./app.db' } }
     const dir = await tempDir();
     const result = await bk(dir, ['dbbackup']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatchInlineSnapshot(`
-      "bk: databases: no databases are configured
-      hint: add "databases" to bk.config.json, or set DATABASE_URL
+    expect(scrub(result.stderr, dir)).toMatchInlineSnapshot(`
+      "bk: databases: no databases are configured: no bk.config.{json,ts,mjs,js} found in <dir> or its parents (up to /), and BK_CONFIG is not set
+      hint: create bk.config.json with "remote" and "databases", point --config or BK_CONFIG at one, or set DATABASE_URL
       "
     `);
     const noRemote = await bk(dir, ['listbackups'], { env: { DATABASE_URL: 'sqlite:./x.db' } });
     expect(noRemote.exitCode).toBe(2);
-    expect(noRemote.stderr).toMatchInlineSnapshot(`
-      "bk: remote: no remote is configured
-      hint: set "remote" in bk.config.json or the BK_REMOTE environment variable
+    expect(scrub(noRemote.stderr, dir)).toMatchInlineSnapshot(`
+      "bk: remote: no remote is configured: no bk.config.{json,ts,mjs,js} found in <dir> or its parents (up to /), and BK_CONFIG is not set
+      hint: create bk.config.json with "remote" and "databases", point --config or BK_CONFIG at one, or set BK_REMOTE
       "
     `);
   });

@@ -15,8 +15,8 @@ describe('bk help and version', () => {
 
       Options:
         -V, --version           print the version
-        --config <file>         config file (default: bk.config.{json,ts,mjs,js} in
-                                the working directory)
+        --config <file>         config file (default: bk.config.{json,ts,mjs,js} here
+                                or in a parent folder)
         --json                  machine-readable output: NDJSON events, then a result
                                 object
         -q, --quiet             print errors only
@@ -52,8 +52,8 @@ describe('bk help and version', () => {
         $ bk dbrestore --noinput           restore the latest backup without asking
         $ bk verify --all                  check every backup's sha256
 
-      Config: bk.config.json or bk.config.{ts,mjs,js} in the working directory, --config FILE,
-      or BK_CONFIG; DATABASE_URL and BK_REMOTE work without a config file.
+      Config: --config FILE, BK_CONFIG, or bk.config.json (or .ts, .mjs, .js) in the working
+      directory or its parents, up to the git root; DATABASE_URL and BK_REMOTE work without one.
       Exit codes: 0 done, 1 operation failed, 2 usage or config error, 130 interrupted.
       "
     `);
@@ -81,8 +81,8 @@ describe('bk help and version', () => {
 
       Global Options:
         -V, --version          print the version
-        --config <file>        config file (default: bk.config.{json,ts,mjs,js} in the
-                               working directory)
+        --config <file>        config file (default: bk.config.{json,ts,mjs,js} here
+                               or in a parent folder)
         --json                 machine-readable output: NDJSON events, then a result
                                object
         -q, --quiet            print errors only
@@ -137,8 +137,8 @@ describe('bk help and version', () => {
 
       Global Options:
         -V, --version            print the version
-        --config <file>          config file (default: bk.config.{json,ts,mjs,js} in
-                                 the working directory)
+        --config <file>          config file (default: bk.config.{json,ts,mjs,js} here
+                                 or in a parent folder)
         --json                   machine-readable output: NDJSON events, then a result
                                  object
         -q, --quiet              print errors only

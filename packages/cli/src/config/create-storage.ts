@@ -1,4 +1,5 @@
 import { ConfigError, createStorage, type RcloneStorage } from '@bk/core';
+import { describeConfigSearch } from './discover.js';
 import type { ResolvedConfig } from './types.js';
 
 /**
@@ -8,9 +9,15 @@ import type { ResolvedConfig } from './types.js';
  */
 export function createConfiguredStorage(config: ResolvedConfig): RcloneStorage {
   if (config.remote === undefined) {
+    if (config.file === undefined) {
+      throw new ConfigError(`no remote is configured: ${describeConfigSearch(process.cwd())}`, {
+        key: 'remote',
+        hint: 'create bk.config.json with "remote" and "databases", point --config or BK_CONFIG at one, or set BK_REMOTE',
+      });
+    }
     throw new ConfigError('no remote is configured', {
       key: 'remote',
-      hint: `set "remote" in ${config.file ?? 'bk.config.json'} or the BK_REMOTE environment variable`,
+      hint: `set "remote" in ${config.file} or the BK_REMOTE environment variable`,
     });
   }
   const { configFile, flags, env, binary } = config.rclone;

@@ -1,5 +1,6 @@
 import { ConfigError } from '@bk/core';
 import { UsageError } from '../usage-error.js';
+import { describeConfigSearch } from './discover.js';
 import type { ResolvedConfig, ResolvedDatabase } from './types.js';
 
 /** How a command picks databases when none is named. */
@@ -21,9 +22,15 @@ export function selectDatabases(
 ): ResolvedDatabase[] {
   const configured = config.databases;
   if (configured.length === 0) {
+    if (config.file === undefined) {
+      throw new ConfigError(`no databases are configured: ${describeConfigSearch(process.cwd())}`, {
+        key: 'databases',
+        hint: 'create bk.config.json with "remote" and "databases", point --config or BK_CONFIG at one, or set DATABASE_URL',
+      });
+    }
     throw new ConfigError('no databases are configured', {
       key: 'databases',
-      hint: `add "databases" to ${config.file ?? 'bk.config.json'}, or set DATABASE_URL`,
+      hint: `add "databases" to ${config.file}, or set DATABASE_URL`,
     });
   }
   const names = [...new Set(selection.names ?? [])];
