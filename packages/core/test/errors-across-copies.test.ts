@@ -5,14 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as core from '../dist/index.js';
 
-const {
-  AbortedError,
-  BackupNotFoundError,
-  BinaryNotFoundError,
-  ConfigError,
-  IntegrityError,
-  ProcessError,
-} = core;
+const { AbortedError, BackupNotFoundError, BinaryNotFoundError, ConfigError, IntegrityError, ProcessError } =
+  core;
 const classes = {
   ProcessError,
   IntegrityError,
