@@ -43,11 +43,17 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--wait <duration>',
         description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
       },
+      {
+        flags: '--physical',
+        description:
+          'PostgreSQL: a base backup of the whole cluster (pg_basebackup, tar) for point-in-time recovery, with WAL from bk wal-push',
+      },
     ],
     examples: [
       ['bk dbbackup', 'back up the only configured database'],
       ['bk dbbackup -d main -d cache', 'back up two databases'],
       ['bk dbbackup --all --clean', 'back up everything, then apply db.keep'],
+      ['bk dbbackup -d main --physical', 'PostgreSQL: a base backup for point-in-time recovery'],
     ],
     load: () => import('./commands/dbbackup.js'),
   },
@@ -97,6 +103,20 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--wait <duration>',
         description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
       },
+      {
+        flags: '--physical',
+        description:
+          'PostgreSQL: restore a base backup into --data-dir and configure recovery from the WAL archive',
+      },
+      {
+        flags: '--at <time>',
+        description:
+          'with --physical: recover to this moment, ISO 8601 with a zone (2026-12-08T01:30:00.250Z); default: the end of the archive',
+      },
+      {
+        flags: '--data-dir <dir>',
+        description: 'with --physical: the empty directory to write the cluster into',
+      },
     ],
     examples: [
       ['bk dbrestore', 'restore the latest backup, after asking'],
@@ -108,6 +128,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       ],
       ['bk dbrestore -d main -i db/main-2026-11-22-033000.pgdump', 'restore a given backup'],
       ['bk dbrestore --noinput', 'restore without asking (scripts, CI)'],
+      [
+        'bk dbrestore -d main --physical --at 2026-12-08T01:30:00Z --data-dir /var/lib/postgresql/15/restored',
+        'PostgreSQL: point-in-time recovery into a new data directory',
+      ],
     ],
     load: () => import('./commands/dbrestore.js'),
   },
@@ -173,6 +197,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           'exit 1 naming each database whose newest backup is older (26h, 7d) or missing; with --media, the newest snapshot',
       },
+      {
+        flags: '--physical',
+        description: 'PostgreSQL: base backups and the point-in-time restorable window',
+      },
     ],
     examples: [
       ['bk listbackups', 'a table of every backup'],
@@ -180,6 +208,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['bk listbackups --media', 'the media snapshots and their stamps'],
       ['bk listbackups --max-age 26h --quiet', 'monitoring: exit 1 when a backup is stale'],
       ['bk listbackups --media --max-age 26h', 'monitoring: exit 1 when the media snapshot is stale'],
+      ['bk listbackups -d main --physical', 'PostgreSQL: base backups and the restorable window'],
     ],
     load: () => import('./commands/listbackups.js'),
   },
@@ -193,11 +222,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-d, --database <name>', description: 'only backups of this database' },
       { flags: '-i, --input-path <path>', description: 'verify this backup' },
       { flags: '--all', description: 'verify every backup, not only the latest' },
+      {
+        flags: '--physical',
+        description:
+          'PostgreSQL: check that the archived WAL is continuous from each base backup; exit 1 on a gap',
+      },
     ],
     examples: [
       ['bk verify', 'check the latest backup of each database'],
       ['bk verify --all', 'check every backup'],
       ['bk verify -i db/main-2026-11-22-033000.pgdump', 'check one backup'],
+      ['bk verify -d main --physical', 'PostgreSQL: check the WAL archive for gaps'],
     ],
     load: () => import('./commands/verify.js'),
   },
@@ -223,14 +258,52 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--wait <duration>',
         description: 'wait this long for another bk run holding the lock (default: 0, fail at once)',
       },
+      {
+        flags: '--physical',
+        description: 'PostgreSQL: apply db.keep to base backups and remove the WAL no kept base backup needs',
+      },
     ],
     examples: [
       ['bk cleanup --dry-run', 'see what retention would remove'],
       ['bk cleanup --partials-older-than 1h', 'also sweep interrupted uploads older than an hour'],
       ['bk cleanup -d main', 'apply db.keep to main'],
       ['bk cleanup --media --dry-run', 'see which media snapshots media.keep would remove'],
+      ['bk cleanup -d main --physical', 'PostgreSQL: prune base backups and the WAL they no longer need'],
     ],
     load: () => import('./commands/cleanup.js'),
+  },
+  {
+    name: 'wal-push',
+    arguments: '[path]',
+    summary: 'PostgreSQL archive_command: archive one WAL file (bk wal-push -d main %p)',
+    description:
+      'Streams one WAL segment (or history or backup label file) to <remote>/wal/<name>/<timeline>/, checks ' +
+      'the stored size and writes its manifest (sha256) last; exits 0 only then. The same file pushed again ' +
+      'succeeds; a different file of the same name is refused (two clusters archiving to one place).',
+    options: [{ flags: '-d, --database <name>', description: 'database alias the archive belongs to' }],
+    examples: [
+      [
+        'bk wal-push -d main pg_wal/000000010000000000000002',
+        "what archive_command = 'bk wal-push -d main %p' runs (docs/pitr.md)",
+      ],
+    ],
+    load: () => import('./commands/physical/wal-push.js'),
+  },
+  {
+    name: 'wal-fetch',
+    arguments: '[segment] [path]',
+    summary: 'PostgreSQL restore_command: fetch and verify one WAL file (bk wal-fetch -d main %f %p)',
+    description:
+      'Downloads one archived WAL file beside PATH, checks its sha256 against its manifest and renames it into ' +
+      'place; PostgreSQL never reads a byte that did not match. Exits 1 when the archive does not hold it.',
+    options: [{ flags: '-d, --database <name>', description: 'database alias the archive belongs to' }],
+    examples: [
+      [
+        'bk wal-fetch -d main 000000010000000000000002 pg_wal/RECOVERYXLOG',
+        'what the restore_command bk dbrestore --physical writes runs',
+      ],
+    ],
+    load: () => import('./commands/physical/wal-fetch.js'),
   },
   {
     name: 'doctor',

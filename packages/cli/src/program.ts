@@ -72,7 +72,12 @@ function createCommand(spec: CommandSpec, onExit: (code: number) => void): Comma
   command.addHelpText('after', `\nExamples:\n${examples}`);
   command.configureHelp({ showGlobalOptions: true });
   silence(command, spec.name);
-  command.action(async (options: Record<string, unknown>, self: Command) => {
+  command.action(async (...actionArguments: unknown[]) => {
+    // commander passes the operands first, then the options and the command itself.
+    const self = actionArguments.at(-1) as Command;
+    const operands = actionArguments.slice(0, -2) as (string | undefined)[];
+    const parsed = actionArguments.at(-2) as Record<string, unknown>;
+    const options = spec.arguments ? { ...parsed, operands } : parsed;
     const [{ runAction }, module] = await Promise.all([import('./run-action.js'), spec.load()]);
     const { config, json, quiet, verbose, metricsFile } = self.optsWithGlobals<GlobalOptions>();
     onExit(

@@ -18,4 +18,41 @@ export { pgDumpArgs, pgRestoreArgs } from './pg-args.js';
 export { PgConnector, type PgDescription } from './pg-connector.js';
 export { PgVersionMismatchError } from './pg-version-mismatch-error.js';
 export { escapePgpassField } from './pgpass.js';
+export { type BackupLabel, parseBackupLabel, parseManifestWalRange } from './physical/backup-label.js';
+export {
+  type BaseBackupHandle,
+  type BaseBackupPosition,
+  type StartBaseBackupOptions,
+  startBaseBackup,
+} from './physical/base-backup.js';
+export {
+  type ExtractBaseBackupOptions,
+  extractBaseBackup,
+  isUnsafeEntryPath,
+} from './physical/extract-base-backup.js';
+export {
+  quoteConfigValue,
+  quoteShellWord,
+  type RecoveryConfigOptions,
+  recoveryConfigLines,
+  writeRecoveryConfig,
+} from './physical/recovery-config.js';
+export {
+  checkWalContinuity,
+  type WalContinuity,
+  type WalGap,
+  walFilesBefore,
+} from './physical/wal-continuity.js';
+export {
+  DEFAULT_WAL_SEGMENT_SIZE,
+  parseLsn,
+  parseWalFileName,
+  requireWalFileName,
+  segmentBeforeLsn,
+  segmentName,
+  segmentNumber,
+  segmentOfLsn,
+  type WalFileKind,
+  type WalFileName,
+} from './physical/wal-name.js';
 export { detectVersionMismatch, type PgVersionMismatch, pgMajorVersion } from './version-mismatch.js';

@@ -16,6 +16,11 @@ export interface PgBinaries {
    * @default 'psql'
    */
   psql?: string;
+  /**
+   * The `pg_basebackup` program (used by `bk dbbackup --physical`).
+   * @default 'pg_basebackup'
+   */
+  pgBasebackup?: string;
 }
 
 /** How the PostGIS variant prepares the target database before a restore. */

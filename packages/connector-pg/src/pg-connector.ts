@@ -22,6 +22,7 @@ import { schemaMatchSql, tableMatchSql } from './name-pattern.js';
 import type { PgConnectorOptions } from './options.js';
 import { pgDumpArgs, pgRestoreArgs } from './pg-args.js';
 import { createPgpassFile } from './pgpass.js';
+import { type BaseBackupHandle, startBaseBackup } from './physical/base-backup.js';
 import { ensureExtensions, quoteIdentifier, resolvePostgis } from './postgis.js';
 import { filterToc, guardInput, readToc, type TocSkip } from './toc.js';
 import { pgMajorVersion } from './version-mismatch.js';
@@ -298,6 +299,32 @@ export class PgConnector implements Connector, AsyncDisposable {
   /** Same as {@link PgConnector.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Starts a physical base backup of the whole cluster (`pg_basebackup`, tar to stdout, WAL left to
+   * the archive). `segmentSize` is the server's `wal_segment_size` ({@link PgConnector.walSegmentSize}).
+   */
+  baseBackup(options: { signal?: AbortSignal; segmentSize?: number; label?: string } = {}): BaseBackupHandle {
+    return startBaseBackup({
+      connection: this.connection,
+      binary: this.options.binaries?.pgBasebackup ?? 'pg_basebackup',
+      secrets: this.secrets,
+      target: this.target,
+      ...options,
+    });
+  }
+
+  /** The server's `wal_segment_size` in bytes (16 MiB unless the cluster was initialised otherwise). */
+  async walSegmentSize(options: { signal?: AbortSignal } = {}): Promise<number> {
+    const rows = await this.#psql("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'", {
+      signal: options.signal,
+    });
+    const size = Number(rows[0]?.[0]);
+    if (!Number.isSafeInteger(size) || size <= 0) {
+      throw new ConfigError(`the server reported no wal_segment_size (${JSON.stringify(rows[0]?.[0])})`);
+    }
+    return size;
   }
 
   /** Runs one statement through psql and returns its rows (fields split on NUL). */

@@ -78,3 +78,4 @@ export {
   type SweptPartial,
   sweepPartials,
 } from './sweep/sweep-partials.js';
+export * from './wal/index.js';

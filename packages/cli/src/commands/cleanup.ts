@@ -13,6 +13,8 @@ import { sweepLeftovers } from './sweep.js';
 
 /** Options of `bk cleanup`. */
 export interface CleanupOptions {
+  /** `--physical`: PostgreSQL point-in-time recovery (base backups and WAL). */
+  physical?: boolean;
   database?: string;
   media?: boolean;
   dryRun?: boolean;
@@ -26,6 +28,7 @@ export interface CleanupOptions {
  * database whose last backup failed, or whose newest backup does not verify, is not pruned (exit 1).
  */
 export async function run(context: CommandContext, options: CleanupOptions) {
+  if (options.physical) return (await import('./physical/cleanup.js')).run(context, options);
   const { reporter, signal } = context;
   if (options.media) {
     const misplaced = [options.database !== undefined && '--database'].filter(Boolean);

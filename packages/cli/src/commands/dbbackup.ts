@@ -12,6 +12,8 @@ import { locked, parseDurationFlag } from './locking.js';
 
 /** Options of `bk dbbackup`. */
 export interface DbbackupOptions {
+  /** `--physical`: PostgreSQL point-in-time recovery (base backups and WAL). */
+  physical?: boolean;
   database?: string[];
   all?: boolean;
   clean?: boolean;
@@ -20,6 +22,7 @@ export interface DbbackupOptions {
 
 /** `bk dbbackup`: backs up the selected databases, `db.concurrency` at a time. */
 export async function run(context: CommandContext, options: DbbackupOptions) {
+  if (options.physical) return (await import('./physical/base-backup.js')).run(context, options);
   const { reporter, signal } = context;
   const config = await context.config();
   const databases = selectDatabases(config, {

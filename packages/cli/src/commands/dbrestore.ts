@@ -14,6 +14,12 @@ import { parseJobsFlag, planRestoreJobs, restoreInParallel } from './restore-job
 export interface DbrestoreOptions {
   database?: string;
   inputPath?: string;
+  /** `--physical`: restore a base backup and configure point-in-time recovery. */
+  physical?: boolean;
+  /** `--at TIME`: the recovery target (with `--physical`). */
+  at?: string;
+  /** `--data-dir DIR`: the empty directory to restore the cluster into (with `--physical`). */
+  dataDir?: string;
   noinput?: boolean;
   /** `--create`: create the database first when it does not exist (connectors with `createDatabase`). */
   create?: boolean;
@@ -28,6 +34,10 @@ export interface DbrestoreOptions {
 
 /** `bk dbrestore`: restores the latest (or the given) backup, after asking unless `--noinput`. */
 export async function run(context: CommandContext, options: DbrestoreOptions) {
+  if (options.physical) return (await import('./physical/restore.js')).run(context, options);
+  if (options.at !== undefined || options.dataDir !== undefined) {
+    throw new UsageError('--at and --data-dir restore a PostgreSQL cluster to a moment: pass --physical too');
+  }
   const { signal } = context;
   const interactive = options.noinput !== true;
   if (interactive && !process.stdin.isTTY) {

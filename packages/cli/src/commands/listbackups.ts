@@ -8,6 +8,8 @@ import { UsageError } from '../usage-error.js';
 
 /** Options of `bk listbackups`. */
 export interface ListbackupsOptions {
+  /** `--physical`: PostgreSQL point-in-time recovery (base backups and WAL). */
+  physical?: boolean;
   database?: string;
   media?: boolean;
   maxAge?: string;
@@ -15,6 +17,7 @@ export interface ListbackupsOptions {
 
 /** `bk listbackups`: complete backups, newest first; `--json` prints exactly a JSON array. */
 export async function run(context: CommandContext, options: ListbackupsOptions) {
+  if (options.physical) return (await import('./physical/list.js')).run(context, options);
   if (options.media) {
     if (options.database !== undefined) {
       throw new UsageError('--database does not apply to --media: media snapshots belong to no database', {

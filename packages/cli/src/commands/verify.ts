@@ -10,6 +10,8 @@ import { UsageError } from '../usage-error.js';
 
 /** Options of `bk verify`. */
 export interface VerifyOptions {
+  /** `--physical`: PostgreSQL point-in-time recovery (base backups and WAL). */
+  physical?: boolean;
   database?: string;
   inputPath?: string;
   all?: boolean;
@@ -20,6 +22,7 @@ export interface VerifyOptions {
  * latest backup of each selected database; `--all` every backup; `-i PATH` one backup.
  */
 export async function run(context: CommandContext, options: VerifyOptions) {
+  if (options.physical) return (await import('./physical/verify.js')).run(context, options);
   const { reporter, signal } = context;
   if (options.all && options.inputPath !== undefined) {
     throw new UsageError('--input-path and --all cannot be used together');

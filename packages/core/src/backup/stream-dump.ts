@@ -29,7 +29,7 @@ function isBrokenPipe(error: unknown): boolean {
  * then died of a broken pipe. A caller's abort is reported as an {@link AbortedError}.
  */
 export async function streamDump(options: {
-  connector: Connector;
+  connector: Pick<Connector, 'dump'>;
   storage: Storage;
   stagingPath: string;
   database: string;

@@ -13,7 +13,7 @@ import { VerifyingStream } from './verifying-stream.js';
  */
 export async function readVerified(options: {
   storage: Storage;
-  backup: BackupInfo;
+  backup: Pick<BackupInfo, 'path' | 'name' | 'bytes' | 'sha256'>;
   signal?: AbortSignal;
   onBytes?: (bytes: number) => void;
   sink?: Writable;
