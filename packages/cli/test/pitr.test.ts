@@ -34,19 +34,13 @@ test('a cluster archived with bk wal-push is restored to a moment T: exactly the
   ).toBe(0);
   const remote = await folder.folder('remote', 0o755);
   const archiveCommand = `${process.execPath} ${BIN} --quiet --config ${join(folder.dir, 'bk.config.json')} wal-push -d main %p`;
-  // 1 MiB segments: less to write, and the segment arithmetic is exercised off its 16 MiB default.
-  const source = await ScratchCluster.init(
-    folder,
-    'source',
-    {
-      wal_level: 'replica',
-      archive_mode: 'on',
-      archive_command: archiveCommand,
-      archive_timeout: '10s',
-      fsync: 'off',
-    },
-    ['--wal-segsize=1'],
-  );
+  const source = await ScratchCluster.init(folder, 'source', {
+    wal_level: 'replica',
+    archive_mode: 'on',
+    archive_command: archiveCommand,
+    archive_timeout: '10s',
+    fsync: 'off',
+  });
   await writeConfig(folder.dir, { remote, databases: { main: source.url } });
   await source.start();
   let restored: ScratchCluster | undefined;
