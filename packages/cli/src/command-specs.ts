@@ -14,7 +14,7 @@ export interface OptionSpec {
  */
 export interface CommandSpec {
   name: string;
-  /** Operand, such as `[name]`. */
+  /** Operands, such as `<segment> <path>`, shown in the command's usage line and passed as `options.operands`. */
   arguments?: string;
   summary: string;
   /** Longer description shown by `bk <command> --help`. */
@@ -274,7 +274,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'wal-push',
-    arguments: '[path]',
+    arguments: '<path>',
     summary: 'PostgreSQL archive_command: archive one WAL file (bk wal-push -d main %p)',
     description:
       'Streams one WAL segment (or history or backup label file) to <remote>/wal/<name>/<timeline>/, checks ' +
@@ -291,7 +291,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'wal-fetch',
-    arguments: '[segment] [path]',
+    arguments: '<segment> <path>',
     summary: 'PostgreSQL restore_command: fetch and verify one WAL file (bk wal-fetch -d main %f %p)',
     description:
       'Downloads one archived WAL file beside PATH, checks its sha256 against its manifest and renames it into ' +

@@ -58,7 +58,8 @@ function createCommand(spec: CommandSpec, onExit: (code: number) => void): Comma
     .summary(spec.summary)
     .description(spec.description)
     .helpOption('-h, --help', 'show help');
-  if (spec.arguments) command.arguments(spec.arguments);
+  // Operands are shown in the command's own usage line only, so `bk --help` keeps its columns narrow.
+  if (spec.arguments) command.allowExcessArguments(true).usage(`[options] ${spec.arguments}`);
   for (const option of spec.options) {
     const built = new Option(option.flags, option.description);
     if (option.repeatable)
@@ -72,12 +73,8 @@ function createCommand(spec: CommandSpec, onExit: (code: number) => void): Comma
   command.addHelpText('after', `\nExamples:\n${examples}`);
   command.configureHelp({ showGlobalOptions: true });
   silence(command, spec.name);
-  command.action(async (...actionArguments: unknown[]) => {
-    // commander passes the operands first, then the options and the command itself.
-    const self = actionArguments.at(-1) as Command;
-    const operands = actionArguments.slice(0, -2) as (string | undefined)[];
-    const parsed = actionArguments.at(-2) as Record<string, unknown>;
-    const options = spec.arguments ? { ...parsed, operands } : parsed;
+  command.action(async (parsed: Record<string, unknown>, self: Command) => {
+    const options = spec.arguments ? { ...parsed, operands: [...self.args] } : parsed;
     const [{ runAction }, module] = await Promise.all([import('./run-action.js'), spec.load()]);
     const { config, json, quiet, verbose, metricsFile } = self.optsWithGlobals<GlobalOptions>();
     onExit(

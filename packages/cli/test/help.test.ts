@@ -39,6 +39,10 @@ describe('bk help and version', () => {
                                 against their manifests
         cleanup [options]       apply the retention policy, saying why each backup is
                                 kept
+        wal-push [options]      PostgreSQL archive_command: archive one WAL file (bk
+                                wal-push -d main %p)
+        wal-fetch [options]     PostgreSQL restore_command: fetch and verify one WAL
+                                file (bk wal-fetch -d main %f %p)
         doctor                  check the config, binaries, databases and remote; exit
                                 1 if anything fails
         schedule [options]      run the jobs of schedule.jobs on their cron
@@ -77,6 +81,9 @@ describe('bk help and version', () => {
                                successful backup
         --wait <duration>      wait this long for another bk run holding the lock
                                (default: 0, fail at once)
+        --physical             PostgreSQL: a base backup of the whole cluster
+                               (pg_basebackup, tar) for point-in-time recovery, with
+                               WAL from bk wal-push
         -h, --help             show help
 
       Global Options:
@@ -92,9 +99,10 @@ describe('bk help and version', () => {
                                metrics.file)
 
       Examples:
-        $ bk dbbackup                   # back up the only configured database
-        $ bk dbbackup -d main -d cache  # back up two databases
-        $ bk dbbackup --all --clean     # back up everything, then apply db.keep
+        $ bk dbbackup                     # back up the only configured database
+        $ bk dbbackup -d main -d cache    # back up two databases
+        $ bk dbbackup --all --clean       # back up everything, then apply db.keep
+        $ bk dbbackup -d main --physical  # PostgreSQL: a base backup for point-in-time recovery
       "
     `);
   });
@@ -133,6 +141,13 @@ describe('bk help and version', () => {
                                  parallelRestore, else 1; not with --to)
         --wait <duration>        wait this long for another bk run holding the lock
                                  (default: 0, fail at once)
+        --physical               PostgreSQL: restore a base backup into --data-dir and
+                                 configure recovery from the WAL archive
+        --at <time>              with --physical: recover to this moment, ISO 8601
+                                 with a zone (2026-12-08T01:30:00.250Z); default: the
+                                 end of the archive
+        --data-dir <dir>         with --physical: the empty directory to write the
+                                 cluster into
         -h, --help               show help
 
       Global Options:
@@ -148,12 +163,13 @@ describe('bk help and version', () => {
                                  (default: metrics.file)
 
       Examples:
-        $ bk dbrestore                                                      # restore the latest backup, after asking
-        $ bk dbrestore --noinput --jobs 4                                   # PostgreSQL: restore with 4 sessions
-        $ bk dbrestore --create                                             # restore onto a new server, creating the database
-        $ bk dbrestore --to postgres://127.0.0.1/scratch --check --noinput  # restore drill into a scratch database
-        $ bk dbrestore -d main -i db/main-2026-11-22-033000.pgdump          # restore a given backup
-        $ bk dbrestore --noinput                                            # restore without asking (scripts, CI)
+        $ bk dbrestore                                                                                          # restore the latest backup, after asking
+        $ bk dbrestore --noinput --jobs 4                                                                       # PostgreSQL: restore with 4 sessions
+        $ bk dbrestore --create                                                                                 # restore onto a new server, creating the database
+        $ bk dbrestore --to postgres://127.0.0.1/scratch --check --noinput                                      # restore drill into a scratch database
+        $ bk dbrestore -d main -i db/main-2026-11-22-033000.pgdump                                              # restore a given backup
+        $ bk dbrestore --noinput                                                                                # restore without asking (scripts, CI)
+        $ bk dbrestore -d main --physical --at 2026-12-08T01:30:00Z --data-dir /var/lib/postgresql/15/restored  # PostgreSQL: point-in-time recovery into a new data directory
       "
     `);
   });

@@ -123,6 +123,8 @@ test('bad input exits 2 and changes nothing', async () => {
     [['wal-push', '-d', 'main', join(dir, 'pg_wal', 'not-a-segment')], /is not a WAL file name/],
     [['wal-fetch', '-d', 'main', '../../etc/passwd', join(dir, 'x')], /is not a WAL file name/],
     [['wal-fetch', '-d', 'main', SEGMENT], /needs the WAL file name \(%f\) and the path/],
+    [['wal-fetch', '-d', 'main', SEGMENT, join(dir, 'x'), 'extra'], /takes two operands/],
+    [['wal-push', '-d', 'main'], /needs the path of the WAL file/],
     [
       [
         'dbrestore',

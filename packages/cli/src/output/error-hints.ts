@@ -152,6 +152,34 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     hint: 'remove or repair the file under media/snapshots/, or restore another snapshot',
     exitCode: 1,
   },
+  BK_WAL_CONFLICT: {
+    explanation:
+      'a WAL file of that name is already archived with other content (two clusters archiving to one alias); the archive was not changed',
+    hint: 'give each cluster its own -d NAME in archive_command (docs/pitr.md)',
+    exitCode: 1,
+  },
+  BK_WAL_CHANGED: {
+    explanation: 'the WAL file changed while bk wal-push read it; nothing was archived',
+    hint: 'check that nothing but PostgreSQL writes to pg_wal; PostgreSQL retries the push',
+    exitCode: 1,
+  },
+  BK_WAL_MISSING: {
+    explanation:
+      'bk wal-fetch: the archive does not hold that WAL file (normal at the end of recovery and for .history files)',
+    hint: 'nothing to do at the end of recovery; else check archive_command with bk verify --physical',
+    exitCode: 1,
+  },
+  BK_WAL_GAP: {
+    explanation: 'the WAL archive is missing segments a base backup needs to recover',
+    hint: 'check archive_command in the server log (pg_stat_archiver) and take a new base backup with bk dbbackup --physical',
+    exitCode: 1,
+  },
+  BK_UNSAFE_ARCHIVE: {
+    explanation:
+      'a base backup holds an entry outside the data directory (an absolute path or ..); nothing was written outside it',
+    hint: 'do not use this backup: it was not written by pg_basebackup; restore another one',
+    exitCode: 1,
+  },
 };
 
 /** The hint for an error code, when the error carries none of its own. */

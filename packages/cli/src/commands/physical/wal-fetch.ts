@@ -19,6 +19,10 @@ export interface WalFetchOptions {
  */
 export async function run(context: CommandContext, options: WalFetchOptions) {
   const [segment, path] = options.operands ?? [];
+  if ((options.operands?.length ?? 0) > 2)
+    throw new UsageError(
+      'wal-fetch takes two operands: the WAL file name (%f) and the path to write it to (%p)',
+    );
 
   if (segment === undefined || path === undefined || path === '') {
     throw new UsageError('wal-fetch needs the WAL file name (%f) and the path to write it to (%p)');

@@ -19,6 +19,8 @@ export interface WalPushOptions {
  */
 export async function run(context: CommandContext, options: WalPushOptions) {
   const [path] = options.operands ?? [];
+  if ((options.operands?.length ?? 0) > 1)
+    throw new UsageError('wal-push takes one operand, the path of the WAL file (%p)');
 
   if (path === undefined || path === '') throw new UsageError('wal-push needs the path of the WAL file (%p)');
   const name = requireWalFileName(basename(path), 'PATH');
