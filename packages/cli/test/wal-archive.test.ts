@@ -24,7 +24,7 @@ async function walProject(bytes = 256 * 1024, rclone: Record<string, unknown> = 
 
 const stored = (remote: string) => join(remote, 'wal/main/00000001', SEGMENT);
 
-test('wal-push stores the segment and its manifest; pushing the same bytes again succeeds without a new upload', async () => {
+test('wal-push stores the segment and its manifest; pushing the same bytes again succeeds and stores nothing new', async () => {
   const { dir, segment, remote } = await walProject();
   const first = await bk(dir, ['wal-push', '-d', 'main', segment]);
   expect(first.stderr).toBe('');

@@ -159,8 +159,8 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     exitCode: 1,
   },
   BK_WAL_CHANGED: {
-    explanation: 'the WAL file changed while bk wal-push read it; nothing was archived',
-    hint: 'check that nothing but PostgreSQL writes to pg_wal; PostgreSQL retries the push',
+    explanation: 'bk wal-push could not read the WAL file to its end; nothing was archived',
+    hint: 'check the file and the disk it is on; PostgreSQL retries the push',
     exitCode: 1,
   },
   BK_WAL_MISSING: {

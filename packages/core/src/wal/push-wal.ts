@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
-import { pipeline } from 'node:stream/promises';
 import { HashingCounter } from '../backup/hashing-counter.js';
 import type { Storage } from '../contracts/storage.js';
 import { BkError } from '../errors/bk-error.js';
@@ -38,28 +37,13 @@ export interface PushWalResult {
   manifest: WalManifest;
 }
 
-async function hashFile(
-  file: string,
-  signal: AbortSignal | undefined,
-): Promise<{ bytes: number; sha256: string }> {
-  const counter = new HashingCounter();
-  await pipeline(
-    createReadStream(file),
-    counter,
-    async (source) => {
-      for await (const _ of source);
-    },
-    { signal },
-  );
-  return { bytes: counter.bytes, sha256: counter.sha256 };
-}
-
 /**
  * Archives one WAL file: uploads it to `wal/<database>/.partial/`, checks the stored size, moves
  * it to `wal/<database>/<timeline>/<name>` and writes its manifest (sha256, size) last. Resolves
  * only when both are in place. A file already archived with the same sha256 (PostgreSQL retrying
- * after a crash) is not uploaded again; with another sha256 it is refused with a
- * {@link WalConflictError}, the archive unchanged. A failure at any byte leaves nothing at the
+ * after a crash) is not stored again (its staged copy is discarded); with another sha256 it is
+ * refused with a {@link WalConflictError}, the archive unchanged. The upload and the read of an
+ * earlier manifest run side by side (four rclone calls in a row instead of five). A failure at any byte leaves nothing at the
  * final name that has a manifest, so recovery never sees it.
  */
 export async function pushWal(options: PushWalOptions): Promise<PushWalResult> {
@@ -68,35 +52,41 @@ export async function pushWal(options: PushWalOptions): Promise<PushWalResult> {
   validateWalName(timeline, name);
   const objectPath = walObjectPath(database, timeline, name);
   const manifestPath = `${objectPath}.json`;
-  const [local, existingData] = await Promise.all([
-    hashFile(options.file, signal),
-    readIfExists(storage, manifestPath, signal),
-  ]);
-  const existing = existingData && parseWalManifest(existingData, objectPath);
-  if (existing) {
-    if (existing.sha256 !== local.sha256 || existing.bytes !== local.bytes) {
-      throw new WalConflictError(objectPath, existing.sha256, local.sha256);
-    }
-    const listing = await storage.list(`${objectPath.slice(0, objectPath.lastIndexOf('/'))}`, { signal });
-    if (listing.find((entry) => entry.name === name)?.size === existing.bytes) {
-      return { status: 'already', manifest: existing };
-    }
-    // The manifest is there but its object is not (or is damaged): store the same bytes again.
-  }
-
   const token = randomBytes(6).toString('hex');
   const stagingPath = `${walPartialDir(database)}/${name}.${token}`;
   let moved = false;
+  let existing: WalManifest | undefined;
   try {
+    // The upload to the staging name and the read of an earlier manifest overlap: the server waits
+    // for this command, and each rclone call costs a process start. Both settle before anything
+    // else happens, so a failure of one never races the other's cleanup.
     const counter = new HashingCounter();
     const input = createReadStream(options.file);
     input.once('error', (error) => counter.destroy(error));
     input.pipe(counter);
-    await storage.put(stagingPath, counter, { signal, sizeHint: local.bytes });
-    if (counter.sha256 !== local.sha256 || counter.bytes !== local.bytes) {
-      throw new BkError('BK_WAL_CHANGED', `${options.file} changed while it was archived`, {
-        hint: 'PostgreSQL never rewrites a finished segment: check that nothing else writes to pg_wal',
+    const [uploaded, earlier] = await Promise.allSettled([
+      storage.put(stagingPath, counter, { signal }),
+      readIfExists(storage, manifestPath, signal),
+    ]);
+    if (earlier.status === 'rejected') throw earlier.reason;
+    if (uploaded.status === 'rejected') throw uploaded.reason;
+    const local = { bytes: counter.bytes, sha256: counter.sha256 };
+    if (!input.readableEnded) {
+      throw new BkError('BK_WAL_CHANGED', `${options.file} was not read to its end`, {
+        hint: 'PostgreSQL retries the push; check the file and the disk',
       });
+    }
+    existing = earlier.value && parseWalManifest(earlier.value, objectPath);
+    if (existing) {
+      if (existing.sha256 !== local.sha256 || existing.bytes !== local.bytes) {
+        throw new WalConflictError(objectPath, existing.sha256, local.sha256);
+      }
+      const listing = await storage.list(objectPath.slice(0, objectPath.lastIndexOf('/')), { signal });
+      if (listing.find((entry) => entry.name === name)?.size === existing.bytes) {
+        await deleteQuietly(storage, stagingPath);
+        return { status: 'already', manifest: existing };
+      }
+      // The manifest is there but its object is not (or is damaged): store the same bytes again.
     }
     const staged = (await storage.list(walPartialDir(database), { signal })).find(
       (entry) => entry.name === stagingPath.slice(stagingPath.lastIndexOf('/') + 1),
