@@ -23,7 +23,8 @@ export function isUnsafeEntryPath(path: string): boolean {
  * Extracts the tar stream of a base backup (`pg_basebackup -Ft`) into `dir` with the modes it
  * carries (0700 directories, 0600 files). Any entry whose path is absolute or contains `..` fails
  * the extraction (nothing is written outside `dir`); so does any warning of the tar parser
- * (`strict`), a truncated archive included. Resolves when every file is written and closed.
+ * (`strict`), a truncated archive included. Settles, either way, only when every file is written
+ * and closed.
  */
 export async function extractBaseBackup(input: Readable, options: ExtractBaseBackupOptions): Promise<void> {
   let unsafe: string | undefined;
@@ -38,17 +39,23 @@ export async function extractBaseBackup(input: Readable, options: ExtractBaseBac
       return false;
     },
   });
+  // Settles only once the extractor has closed every file it opened, even when the input fails
+  // (a checksum mismatch destroys it mid-archive): a caller cleaning up after a failure must not
+  // race files still being written.
+  let failure: unknown;
   const finished = new Promise<void>((resolve, reject) => {
-    unpack.on('close', resolve);
-    unpack.on('error', reject);
-    input.once('error', reject);
+    input.once('error', (error) => {
+      failure ??= error;
+      input.unpipe(unpack as unknown as NodeJS.WritableStream);
+      unpack.end();
+    });
+    unpack.on('error', (error: unknown) => {
+      failure ??= error;
+    });
+    unpack.on('close', () => (failure === undefined ? resolve() : reject(failure)));
   });
   input.pipe(unpack as unknown as NodeJS.WritableStream);
-  try {
-    await finished;
-  } finally {
-    input.unpipe(unpack as unknown as NodeJS.WritableStream);
-  }
+  await finished;
   if (unsafe !== undefined) {
     throw new BkError(
       'BK_UNSAFE_ARCHIVE',

@@ -151,10 +151,15 @@ export async function run(context: CommandContext, options: PhysicalRestoreOptio
   const owner = process.getuid?.() === 0 ? { uid: info.uid, gid: info.gid } : undefined;
   try {
     const pipe = new PassThrough();
-    const [bytes] = await Promise.all([
+    // Both settle before anything else happens: the extractor may still be closing files when the
+    // download fails, and the clean-up below must not race it.
+    const [downloaded, extracted] = await Promise.allSettled([
       readBaseBackup({ storage, backup, sink: pipe, signal }),
       extractBaseBackup(pipe, { dir, ...(owner ? { owner } : {}) }),
     ]);
+    if (downloaded.status === 'rejected') throw downloaded.reason;
+    if (extracted.status === 'rejected') throw extracted.reason;
+    const bytes = downloaded.value;
     await writeRecoveryConfig({
       dir,
       restoreCommand: restoreCommand(config.file, database.name),
