@@ -38,7 +38,7 @@ export function parseWalFileName(name: string): WalFileName | undefined {
   return undefined;
 }
 
-/** Like {@link parseWalFileName}, but throws a {@link ConfigError} naming the bad name. */
+/** Like {@link parseWalFileName}, but throws a `ConfigError` naming the bad name. */
 export function requireWalFileName(name: string, key = 'SEGMENT'): WalFileName {
   const parsed = parseWalFileName(name);
   if (!parsed) {
