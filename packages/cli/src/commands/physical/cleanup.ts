@@ -1,5 +1,12 @@
 import { walFilesBefore } from '@bk/connector-pg';
-import { ConfigError, listWalArchive, planRetention, removeFromWalArchive } from '@bk/core';
+import {
+  ConfigError,
+  listWalArchive,
+  planRetention,
+  removeFromWalArchive,
+  sweepPartials,
+  walPartialDir,
+} from '@bk/core';
 import { createConfiguredStorage } from '../../config/create-storage.js';
 import type { CommandContext } from '../../context.js';
 import { selectPgDatabase } from './pg-database.js';
@@ -13,7 +20,8 @@ export interface PhysicalCleanupOptions {
 /**
  * `bk cleanup --physical`: applies the keep policy to the base backups, then removes the archived
  * WAL older than the oldest kept base backup's start segment. Never removes WAL a kept base backup
- * needs, nor timeline history files. Damaged base backups are never counted as kept.
+ * needs, nor timeline history files. Damaged base backups are never counted as kept. Then sweeps
+ * uploads older than a day from `wal/<name>/.partial/`.
  */
 export async function run(context: CommandContext, options: PhysicalCleanupOptions) {
   const { signal, reporter } = context;
@@ -57,8 +65,18 @@ export async function run(context: CommandContext, options: PhysicalCleanupOptio
       signal,
     });
   }
+  // Uploads a killed wal-push or base backup left in wal/<name>/.partial/, once a day old.
+  const swept = await sweepPartials({
+    storage,
+    dir: walPartialDir(database.name),
+    dryRun: options.dryRun === true,
+    signal,
+  });
+  for (const partial of swept.swept)
+    reporter.print(`${options.dryRun ? 'would sweep' : 'swept'}  ${partial.path}`);
   return {
     dryRun: options.dryRun === true,
+    sweptPartials: swept.swept.map((partial) => partial.path),
     keptBaseBackups: kept.map((backup) => backup.name),
     removedBaseBackups: removedBackups.map((backup) => backup.name),
     removedWal: removedFiles.map((file) => file.name),
