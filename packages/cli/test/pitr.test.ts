@@ -177,3 +177,32 @@ test('a corrupt base backup restores nothing; a missing segment is a gap; cleanu
   expect(await readdir(join(remote, 'wal/main/base'))).toEqual([base, `${base}.json`].sort());
   expect((await bkAsPostgres(folder, ['verify', '-d', 'main', '--physical'])).exitCode).toBe(0);
 });
+
+test('a base backup killed with SIGKILL mid-stream is never listed and leaves nothing outside .partial/', {
+  timeout: 60_000,
+}, async () => {
+  const remote = join(folder.dir, 'remote');
+  const baseDir = join(remote, 'wal/main/base');
+  const before = await readdir(baseDir);
+  // Its own config: throttled uploads for this run only (archive_command keeps the fast one).
+  const slow = join(folder.dir, 'slow.config.json');
+  await writeFile(
+    slow,
+    JSON.stringify({ remote, rclone: { flags: ['--bwlimit', '512k'] }, databases: { main: source.url } }),
+  );
+  const child = execa(process.execPath, [BIN, '--config', slow, 'dbbackup', '-d', 'main', '--physical'], {
+    reject: false,
+    env: cleanEnv(),
+  });
+  const partial = join(remote, 'wal/main/.partial');
+  await waitFor('the base backup to start streaming', async () =>
+    (await readdir(partial).catch(() => [] as string[])).some((name) => name.includes('.tar.')),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  child.kill('SIGKILL');
+  expect((await child).signal).toBe('SIGKILL');
+  expect(await readdir(baseDir)).toEqual(before);
+  const list = await bkAsPostgres(folder, ['--json', 'listbackups', '-d', 'main', '--physical']);
+  expect(list.exitCode, list.stderr).toBe(0);
+  expect(JSON.parse(list.stdout).baseBackups).toHaveLength(1);
+});
