@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, chown, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { AbortedError, runCommand, spawnWriter } from '@bk/core';
 import createDebug from 'debug';
+import { DotCommandGuard } from './dot-command-guard.js';
+import { DUMP_HEADER_BYTES, declaresWal } from './dump-header.js';
 import type { ResolvedSqliteOptions, SqliteIntegrityCheck } from './options.js';
 import { SqliteRestoreError } from './sqlite-restore-error.js';
 
@@ -91,6 +93,17 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Remembers the first `size` bytes of a stream. */
+function trackHead(input: Readable, size: number): () => string {
+  let head = Buffer.alloc(0);
+  const onData = (chunk: Buffer | string) => {
+    head = Buffer.concat([head, Buffer.from(chunk)]).subarray(0, size);
+    if (head.length >= size) input.off('data', onData);
+  };
+  input.on('data', onData);
+  return () => head.toString('utf8');
+}
+
 /** Remembers the last bytes of a stream without holding it. */
 function trackTail(input: Readable): () => string {
   let tail = Buffer.alloc(0);
@@ -106,7 +119,8 @@ function trackTail(input: Readable): () => string {
  * the target. Until the rename, the target is not touched: a failed, aborted or corrupt restore
  * leaves it byte-identical and removes the new file. Stale `-wal`, `-shm` and `-journal` files of
  * the old target are removed just before the rename so SQLite never applies them to the new file.
- * The new file keeps the old file's mode (and owner, when allowed) and its WAL journal mode.
+ * The new file keeps the old file's mode (and owner, when allowed); it is in WAL mode when the
+ * dumped database was (its header says so) or the old file is.
  * Temp files that killed restores of this target left behind are removed first.
  */
 export async function restoreAtomically(
@@ -126,15 +140,18 @@ export async function restoreAtomically(
   let committed = false;
   try {
     debug('restoring into %s', temp);
-    const written = spawnWriter({ ...common, args: ['-bail', '-safe', temp] }, input);
-    const tail = trackTail(input);
+    // Dot-commands never reach sqlite3; -safe blocks ATTACH and the file functions of SQL.
+    const guarded = pipeline(input, new DotCommandGuard(target), () => {});
+    const written = spawnWriter({ ...common, args: ['-bail', '-safe', temp] }, guarded);
+    const head = trackHead(guarded, DUMP_HEADER_BYTES);
+    const tail = trackTail(guarded);
     await written;
     // A dump made by `.dump` always ends with COMMIT; anything else is cut short or not ours.
     if (!/COMMIT;\s*$/.test(tail())) {
       throw new SqliteRestoreError(target, 'the input does not end with COMMIT; (incomplete .dump)');
     }
     const pragma = CHECK_PRAGMAS[options.integrityCheck];
-    const checked = await runCommand({ ...common, args: ['-readonly', temp, `PRAGMA ${pragma};`] });
+    const checked = await runCommand({ ...common, args: ['-readonly', '-safe', temp, `PRAGMA ${pragma};`] });
     if (checked.stdout.trim() !== 'ok') {
       const found = checked.stdout
         .trim()
@@ -143,8 +160,8 @@ export async function restoreAtomically(
       throw new SqliteRestoreError(target, `${pragma} of the restored file failed: ${found}`);
     }
     const previous = await stat(target).catch(() => undefined);
-    if (previous && (await isWalDatabase(target))) {
-      await runCommand({ ...common, args: [temp, 'PRAGMA journal_mode=WAL;'] });
+    if (declaresWal(head()) || (previous && (await isWalDatabase(target)))) {
+      await runCommand({ ...common, args: ['-safe', temp, 'PRAGMA journal_mode=WAL;'] });
     }
     if (previous) {
       await chmod(temp, previous.mode & 0o7777);

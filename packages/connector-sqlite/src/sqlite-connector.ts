@@ -13,6 +13,7 @@ import {
   spawnReader,
 } from '@bk/core';
 import { restoreAtomically, SQLITE_INSTALL_HINT } from './atomic-restore.js';
+import { DUMP_HEADER_SQL } from './dump-header.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteConnectorOptions } from './options.js';
 
 function quoteIdentifier(name: string): string {
@@ -92,8 +93,10 @@ export class SqliteConnector implements Connector {
   }
 
   /**
-   * Streams `.dump` of the whole database, run inside one read transaction. The file is opened
-   * read-only, so a missing file fails (`ProcessError`, exit 1) instead of being created.
+   * Streams `.dump` of the whole database, run inside one read transaction, after the header
+   * fields `.dump` leaves out (`page_size`, `auto_vacuum`, `encoding`, `user_version`,
+   * `application_id` as `PRAGMA` statements, and the journal mode), read in the same transaction.
+   * The file is opened read-only, so a missing file fails (`ProcessError`, exit 1) instead of being created.
    */
   dump(options: DumpOptions = {}): DumpHandle {
     const args = [
@@ -103,6 +106,7 @@ export class SqliteConnector implements Connector {
       this.options.path,
       `.timeout ${this.options.busyTimeoutMs}`,
       'BEGIN;',
+      DUMP_HEADER_SQL,
       '.dump',
       'COMMIT;',
     ];

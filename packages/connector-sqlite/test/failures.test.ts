@@ -74,11 +74,11 @@ describe('sqlite restore failures leave the target byte-identical and no temp fi
     await expectUnchanged(setup);
   });
 
-  it('dot-commands in the input are refused (-safe): no shell runs', async () => {
+  it('dot-commands in the input are refused before sqlite3 reads them: no shell runs', async () => {
     const setup = await setUp();
     const marker = join(setup.dir, 'pwned');
     const sql = `BEGIN TRANSACTION;\n.shell touch '${marker}'\nCOMMIT;\n`;
-    await expect(setup.target.restore(Readable.from([sql]))).rejects.toBeInstanceOf(ProcessError);
+    await expect(setup.target.restore(Readable.from([sql]))).rejects.toBeInstanceOf(SqliteRestoreError);
     expect(existsSync(marker)).toBe(false);
     await expectUnchanged(setup);
   });
