@@ -44,6 +44,18 @@ export const MYSQL_DUMP_FLAGS: readonly string[] = [
   '--default-character-set=utf8mb4',
 ];
 
+/**
+ * Flags every restore gets, after any `restoreArgs` so they always win, so a forged dump cannot
+ * reach the restoring machine: no `LOAD DATA LOCAL INFILE` (it sent any file the client could
+ * read, `/proc/self/environ` included, to the server), and `--binary-mode`, which turns off every
+ * client command (`\!`/`system`, `source`, `tee`, `pager`, `connect`) except `\C` and
+ * `DELIMITER`. {@link MYSQL_SANDBOX_FLAG} is added when the client has it.
+ */
+export const MYSQL_RESTORE_FLAGS: readonly string[] = ['--binary-mode', '--local-infile=0'];
+
+/** MariaDB clients since 10.5.25/10.6.18/10.11.8: refuse every client command that touches files. */
+export const MYSQL_SANDBOX_FLAG = '--sandbox';
+
 /** A dump or client tool as its `--version` describes it. */
 interface ToolInfo {
   flavor: ToolFlavor;
@@ -90,6 +102,7 @@ export class MysqlConnector implements Connector, AsyncDisposable {
   readonly #restoreArgs: readonly string[];
   readonly #connectTimeout: number;
   readonly #tools = new Map<string, Promise<ToolInfo>>();
+  readonly #sandbox = new Map<string, Promise<boolean>>();
   readonly #files = new Set<SecretFile>();
 
   /** Takes a `mysql://` / `mariadb://` URL or an options object; see {@link MysqlConnectorOptions}. */
@@ -192,13 +205,15 @@ export class MysqlConnector implements Connector, AsyncDisposable {
       if (earlyError !== undefined || (input.destroyed && !input.readableEnded)) {
         throw earlyError ?? new Error('restore input closed before its end');
       }
+      const sandbox = await this.#supportsSandbox(this.clientBinary, signal);
       const context = `restore into ${this.target}`;
       const args = [
         `--defaults-extra-file=${file.path}`,
         '--default-character-set=utf8mb4',
-        '--binary-mode',
         `--connect-timeout=${this.#connectTimeout}`,
         ...this.#restoreArgs,
+        ...MYSQL_RESTORE_FLAGS,
+        ...(sandbox ? [MYSQL_SANDBOX_FLAG] : []),
         this.database,
       ];
       const restored = spawnWriter(this.#spec({ file: this.clientBinary, args, context, signal }), input);
@@ -363,6 +378,19 @@ export class MysqlConnector implements Connector, AsyncDisposable {
       info.catch(() => this.#tools.delete(binary));
     }
     return info;
+  }
+
+  /** Whether `<client> --help` lists `--sandbox`, cached per binary (false when it cannot tell). */
+  async #supportsSandbox(binary: string, signal: AbortSignal | undefined): Promise<boolean> {
+    let known = this.#sandbox.get(binary);
+    if (!known) {
+      known = runCommand(this.#spec({ file: binary, args: ['--help'], context: this.target }))
+        .then(({ stdout }) => /^\s*--sandbox\b/m.test(stdout))
+        .catch(() => false);
+      this.#sandbox.set(binary, known);
+    }
+    signal?.throwIfAborted();
+    return known;
   }
 
   /** Writes the 0600 defaults file for one tool run; `close()` (or `await using`) removes it. */
