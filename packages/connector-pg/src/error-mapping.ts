@@ -24,9 +24,14 @@ export function mapDumpError(error: unknown): unknown {
   return new PgVersionMismatchError(fieldsOf(error, contextOf(error)), mismatch, { cause: error });
 }
 
+/** What the server says when a non-superuser restore reaches for server-side programs or files. */
+const SERVER_ACCESS_DENIED =
+  /pg_execute_server_program|pg_read_server_files|pg_write_server_files|permission denied for function (lo_import|lo_export|pg_read_file|pg_read_binary_file|pg_ls_dir)/;
+
 /**
  * Adds a hint to pg_restore failures that have a known remedy: an archive from a newer pg_dump, or
- * partitioned tables, which `pg_restore --clean` cannot drop in an existing database.
+ * partitioned tables, which `pg_restore --clean` cannot drop in an existing database, or an
+ * archive that reaches for server-side programs or files the restoring role may not use.
  */
 export function mapRestoreError(error: unknown): unknown {
   if (!ProcessError.isInstance(error)) return error;
@@ -34,6 +39,12 @@ export function mapRestoreError(error: unknown): unknown {
     return new ProcessError(fieldsOf(error, contextOf(error)), {
       cause: error,
       hint: 'pg_restore --clean cannot replace partitioned tables (the transaction was rolled back, nothing changed): restore with bk dbrestore --jobs 2, which builds a new database and swaps it in, or into an empty database',
+    });
+  }
+  if (SERVER_ACCESS_DENIED.test(error.stderrTail)) {
+    return new ProcessError(fieldsOf(error, contextOf(error)), {
+      cause: error,
+      hint: 'the backup asks the database server to run a program or use its files (COPY ... PROGRAM or FILE, lo_import, pg_read_file) and the restoring role may not (the transaction was rolled back, nothing changed): if the database never did that, the backup was forged by someone who can write the remote (docs/guarantees.md, "Hostile backups")',
     });
   }
   if (/unsupported version \(\d+\.\d+\) in file header/.test(error.stderrTail)) {
