@@ -41,6 +41,7 @@ describe('hostile PostgreSQL backups', () => {
     await forgeLatestBackup(dir, join(dir, 'remote'), script);
     const result = await bk(dir, ['dbrestore', '--noinput'], { env: canaries.env });
     await expectNothingLeaked(result, canaries, await contentOf(source), /pg_restore exited 1/);
+    expect(result.stderr).toMatch(/does not appear to be a valid archive/);
     expect(await contentOf(source)).toBe('notes: (kept)');
   });
 

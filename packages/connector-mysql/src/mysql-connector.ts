@@ -53,7 +53,7 @@ export const MYSQL_DUMP_FLAGS: readonly string[] = [
  */
 export const MYSQL_RESTORE_FLAGS: readonly string[] = ['--binary-mode', '--local-infile=0'];
 
-/** MariaDB clients since 10.5.25/10.6.18/10.11.8: refuse every client command that touches files. */
+/** Recent MariaDB clients (10.11.19 among them): refuse every client command that touches files. */
 export const MYSQL_SANDBOX_FLAG = '--sandbox';
 
 /** A dump or client tool as its `--version` describes it. */
