@@ -141,7 +141,14 @@ export async function restoreAtomically(
   try {
     debug('restoring into %s', temp);
     // Dot-commands never reach sqlite3; -safe blocks ATTACH and the file functions of SQL.
-    const guarded = pipeline(input, new DotCommandGuard(target), () => {});
+    const guard = new DotCommandGuard(
+      (line) =>
+        new SqliteRestoreError(
+          target,
+          `line ${line} starts with "." (a sqlite3 dot-command, which could read or write files on this machine): a .dump never holds one, so the backup is not a .dump; refused before sqlite3 read it`,
+        ),
+    );
+    const guarded = pipeline(input, guard, () => {});
     const written = spawnWriter({ ...common, args: ['-bail', '-safe', temp] }, guarded);
     const head = trackHead(guarded, DUMP_HEADER_BYTES);
     const tail = trackTail(guarded);

@@ -1,5 +1,4 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { SqliteRestoreError } from './sqlite-restore-error.js';
 
 const NEWLINE = 0x0a;
 const DOT = 0x2e;
@@ -7,23 +6,24 @@ const DOT = 0x2e;
 const BLANKS = new Set([0x20, 0x09, 0x0d, 0x0b, 0x0c]);
 
 /**
- * Passes a restore's input through to sqlite3 and refuses it at the first line whose first
- * non-blank character is `.`, before sqlite3 sees that line. The sqlite3 shell reads such a line
- * as a dot-command, and `-safe` does not block all of them (`.trace FILE` truncates and writes any
- * file the restoring user can write, in sqlite3 3.40). `.dump` never writes a dot-command, and the
- * text it writes never puts a `.` at a line start except inside verbatim schema SQL split over
- * lines, which is refused too (fails safe: nothing is changed). Streams with constant memory.
+ * Passes SQL text through and fails with `refuse(line)` at the first line whose first non-blank
+ * character is `.`, before that line is passed on. The sqlite3 shell reads such a line as a
+ * dot-command, and `-safe` does not block all of them (`.trace FILE` truncates and writes any file
+ * the restoring user can write, in sqlite3 3.40). `.dump` never writes a dot-command, and puts a
+ * line start inside a value only as `char(10)`; only schema SQL kept verbatim (a `CREATE` split
+ * over lines) can start a line with `.`. Restores refuse such input (nothing changes), and dumps
+ * refuse to write it, so no backup exists that a restore would refuse. Streams with constant memory.
  */
 export class DotCommandGuard extends Transform {
-  readonly #target: string;
+  readonly #refuse: (line: number) => Error;
   /** Only blanks since the last newline (or the start). */
   #atLineStart = true;
   #line = 1;
 
-  /** @param target the database file being restored, for the error message */
-  constructor(target: string) {
+  /** @param refuse the error for a dot-command found at 1-based `line` */
+  constructor(refuse: (line: number) => Error) {
     super();
-    this.#target = target;
+    this.#refuse = refuse;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -37,12 +37,7 @@ export class DotCommandGuard extends Transform {
         if (next === -1) break;
         index = next - 1;
       } else if (byte === DOT) {
-        callback(
-          new SqliteRestoreError(
-            this.#target,
-            `line ${this.#line} starts with "." (a sqlite3 dot-command, which could read or write files on this machine): a .dump never holds one, so the backup is not a .dump; refused before sqlite3 read it`,
-          ),
-        );
+        callback(this.#refuse(this.#line));
         return;
       } else if (byte !== undefined && !BLANKS.has(byte)) {
         this.#atLineStart = false;

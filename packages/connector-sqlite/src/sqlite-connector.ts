@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import {
+  BkError,
   ConfigError,
   type Connector,
   type ConnectorCapabilities,
@@ -13,6 +14,7 @@ import {
   spawnReader,
 } from '@bk/core';
 import { restoreAtomically, SQLITE_INSTALL_HINT } from './atomic-restore.js';
+import { DotCommandGuard } from './dot-command-guard.js';
 import { DUMP_HEADER_SQL } from './dump-header.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteConnectorOptions } from './options.js';
 
@@ -97,6 +99,8 @@ export class SqliteConnector implements Connector {
    * fields `.dump` leaves out (`page_size`, `auto_vacuum`, `encoding`, `user_version`,
    * `application_id` as `PRAGMA` statements, and the journal mode), read in the same transaction.
    * The file is opened read-only, so a missing file fails (`ProcessError`, exit 1) instead of being created.
+   * A dump with a line that starts with `.` (schema SQL kept verbatim, split over lines) fails with
+   * `BK_SQLITE_DUMP_REFUSED`: a restore would refuse it as a dot-command.
    */
   dump(options: DumpOptions = {}): DumpHandle {
     const args = [
@@ -110,7 +114,29 @@ export class SqliteConnector implements Connector {
       '.dump',
       'COMMIT;',
     ];
-    return spawnReader(this.#spec(args, options.signal, 'dump'));
+    const handle = spawnReader(this.#spec(args, options.signal, 'dump'));
+    let refused: BkError | undefined;
+    const guard = new DotCommandGuard((line) => {
+      refused = new BkError(
+        'BK_SQLITE_DUMP_REFUSED',
+        `dump of ${this.options.path} refused: its line ${line} starts with "." (schema SQL split over lines), which sqlite3 would run as a dot-command on restore`,
+        {
+          hint: 'rewrite that CREATE statement so no line of it starts with "." (for example DEFAULT 0.5 instead of DEFAULT .5)',
+        },
+      );
+      return refused;
+    });
+    const stream = pipeline(handle.stream, guard, () => {});
+    // The guard stops sqlite3 by closing its stdout: report why, not the broken pipe.
+    const done = handle.done.then(
+      () => {
+        if (refused) throw refused;
+      },
+      (error: unknown) => {
+        throw refused ?? error;
+      },
+    );
+    return { stream, done };
   }
 
   /**

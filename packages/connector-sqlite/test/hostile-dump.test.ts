@@ -107,3 +107,23 @@ describe('a hostile dump cannot reach the restoring machine (sqlite3 -safe plus 
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 });
+
+describe('no backup exists that a restore would refuse', () => {
+  it('a schema line that starts with "." fails the dump with BK_SQLITE_DUMP_REFUSED', async () => {
+    const dir = await makeTempDir();
+    const source = createSqliteConnector({ path: join(dir, 'source.db') });
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(source.options.path);
+    db.exec('CREATE TABLE t (x REAL DEFAULT\n.5); INSERT INTO t DEFAULT VALUES;');
+    db.close();
+    const handle = source.dump();
+    const read = (async () => {
+      for await (const _chunk of handle.stream);
+    })();
+    await expect(read).rejects.toMatchObject({ code: 'BK_SQLITE_DUMP_REFUSED' });
+    await expect(handle.done).rejects.toMatchObject({
+      code: 'BK_SQLITE_DUMP_REFUSED',
+      message: expect.stringMatching(/line \d+ starts with "\."/),
+    });
+  });
+});
