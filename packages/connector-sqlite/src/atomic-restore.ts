@@ -146,6 +146,9 @@ export async function restoreAtomically(
         new SqliteRestoreError(
           target,
           `line ${line} starts with "." (a sqlite3 dot-command, which could read or write files on this machine): a .dump never holds one, so the backup is not a .dump; refused before sqlite3 read it`,
+          {
+            hint: 'bk did not write this backup: someone who can write the remote may have forged it (its manifest too, so bk verify passes); restore an earlier backup and check who can write the remote',
+          },
         ),
     );
     const guarded = pipeline(input, guard, () => {});

@@ -83,6 +83,7 @@ describe('a hostile dump cannot reach the restoring machine (sqlite3 -safe plus 
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SqliteRestoreError);
     expect((error as Error).message).toMatch(/line 4 starts with "\." .*sqlite3 dot-command.*not a \.dump/);
+    expect((error as SqliteRestoreError).hint).toMatch(/forged/);
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
