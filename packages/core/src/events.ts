@@ -26,6 +26,11 @@ export type BkEvent =
       estimatedBytes?: number;
       /** Files done so far (media). */
       files?: number;
+      /**
+       * The phase of a media restore: `apply` counts files renamed into place after the download
+       * (`transfer`, the default, counts files downloaded).
+       */
+      phase?: 'transfer' | 'apply';
     }
   | {
       type: 'completed';

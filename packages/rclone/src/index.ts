@@ -13,6 +13,7 @@ export type {
   RcatOptions,
   RcloneCallOptions,
   RcloneEntry,
+  RcloneNotice,
   RcloneOptions,
   RcloneProgress,
   RcloneProgressOptions,

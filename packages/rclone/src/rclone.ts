@@ -331,6 +331,8 @@ export class Rclone {
     const global: string[] = ['--ask-password=false'];
     if (this.options.configFile !== undefined) global.push('--config', this.options.configFile);
     const stats: string[] = [];
+    // A notice listener needs each message's object: JSON log lines carry it apart from the text.
+    if (call.options?.onNotice && !call.stats) stats.push('--use-json-log');
     if (call.stats) {
       stats.push(
         '--stats',
@@ -363,6 +365,7 @@ export class Rclone {
         onProgress: call.stats?.onProgress,
         mapProgress: call.mapProgress,
         keepRaw: call.keepStderr,
+        onNotice: call.options?.onNotice,
       }),
       onCommand: this.options.onCommand,
       stdin: call.stdin ?? 'ignore',

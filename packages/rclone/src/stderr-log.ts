@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import createDebug from 'debug';
-import type { RcloneProgress } from './types.js';
+import type { RcloneNotice, RcloneProgress } from './types.js';
 
 /** One object rclone skipped because of `--dry-run`, from its JSON log. */
 export interface DryRunSkip {
@@ -31,6 +31,8 @@ export interface StderrLogOptions {
   mapProgress?: ((progress: RcloneProgress) => RcloneProgress) | undefined;
   /** Keep the whole stderr text (for `run`). @default false */
   keepRaw?: boolean;
+  /** Receives every NOTICE-or-above message (see {@link RcloneNotice}). @default undefined */
+  onNotice?: ((notice: RcloneNotice) => void) | undefined;
 }
 
 const CONFIG_NOT_FOUND = /Config file .* not found - using defaults/;
@@ -38,6 +40,10 @@ const TIMESTAMP =
   /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} (?:(?:ERROR|NOTICE|INFO|DEBUG|CRITICAL|EMERGENCY|ALERT|WARNING) *: )?/;
 const TAIL_LINES = 20;
 const CHATTER = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} (?:DEBUG|INFO) *: /;
+const PLAIN_NOTICE =
+  /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} (NOTICE|ERROR|CRITICAL|EMERGENCY|ALERT|WARNING) *: (.*)$/;
+/** rclone's text levels as its JSON log names them (NOTICE is `warning` there). */
+const JSON_LEVEL: Record<string, string> = { NOTICE: 'warning', WARNING: 'warning' };
 
 /**
  * Reads rclone's stderr line by line. JSON log lines (`--use-json-log`) with `stats` become
@@ -53,12 +59,14 @@ export class StderrLog {
   readonly #onProgress: ((progress: RcloneProgress) => void) | undefined;
   readonly #mapProgress: (progress: RcloneProgress) => RcloneProgress;
   readonly #raw: string[] | undefined;
+  readonly #onNotice: ((notice: RcloneNotice) => void) | undefined;
   #pending = '';
 
   constructor(options: StderrLogOptions = {}) {
     this.#onProgress = options.onProgress;
     this.#mapProgress = options.mapProgress ?? ((progress) => progress);
     this.#raw = options.keepRaw ? [] : undefined;
+    this.#onNotice = options.onNotice;
   }
 
   /** Everything rclone wrote to stderr, when created with `keepRaw` (else `''`). */
@@ -109,9 +117,19 @@ export class StderrLog {
     const trimmed = line.trim();
     if (!trimmed.startsWith('{')) {
       this.#keep(trimmed);
+      const plain = PLAIN_NOTICE.exec(trimmed);
+      if (plain)
+        this.#notice({ level: JSON_LEVEL[plain[1]!] ?? plain[1]!.toLowerCase(), message: plain[2]! });
       return;
     }
-    let entry: { msg?: unknown; stats?: JsonStats; skipped?: unknown; object?: unknown; level?: unknown };
+    let entry: {
+      msg?: unknown;
+      stats?: JsonStats;
+      skipped?: unknown;
+      object?: unknown;
+      objectType?: unknown;
+      level?: unknown;
+    };
     try {
       entry = JSON.parse(trimmed);
     } catch {
@@ -127,7 +145,24 @@ export class StderrLog {
       return;
     }
     if (entry.level === 'debug' || entry.level === 'info') return;
-    if (typeof entry.msg === 'string') this.#keep(entry.msg);
+    if (typeof entry.msg === 'string') {
+      this.#keep(entry.msg);
+      this.#notice({
+        level: typeof entry.level === 'string' ? entry.level : 'warning',
+        message: entry.msg,
+        ...(typeof entry.object === 'string' ? { object: entry.object } : {}),
+        ...(typeof entry.objectType === 'string' ? { objectType: entry.objectType } : {}),
+      });
+    }
+  }
+
+  #notice(notice: RcloneNotice): void {
+    if (!this.#onNotice || CONFIG_NOT_FOUND.test(notice.message)) return;
+    try {
+      this.#onNotice(notice);
+    } catch (error) {
+      debug('onNotice listener threw: %O', error);
+    }
   }
 
   #stats(stats: JsonStats): void {

@@ -35,6 +35,25 @@ export interface RcloneCallOptions {
   signal?: AbortSignal;
   /** Extra flags for this call only, after the global `flags`. @default [] */
   flags?: readonly string[];
+  /**
+   * Receives every NOTICE, WARNING and ERROR message rclone logs while the call runs (skipped
+   * symlinks, duplicate names, retried transfers): messages that do not fail the call by themselves
+   * but may mean a file was left out. With a listener the call runs with `--use-json-log`, so each
+   * notice names its object. @default undefined
+   */
+  onNotice?: ((notice: RcloneNotice) => void) | undefined;
+}
+
+/** One message rclone logged at NOTICE level or above (not stats, not the config-file chatter). */
+export interface RcloneNotice {
+  /** rclone's JSON log level: `warning` (rclone's NOTICE), `error`, `critical`, ... */
+  level: string;
+  /** The message text, without timestamp, level or object. */
+  message: string;
+  /** The object (file path, or a description of the remote) the message is about, when rclone named one. */
+  object?: string;
+  /** The Go type of `object` (`*local.Object`, `*local.Fs`, ...): a `Fs` is a remote, not a file. */
+  objectType?: string;
 }
 
 /** Transfer statistics from rclone's `--use-json-log --stats` lines. */

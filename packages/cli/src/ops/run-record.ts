@@ -16,6 +16,11 @@ export interface RunRecord {
   durationMs: number;
   /** The error message (secrets already redacted), for failures. */
   error: string | undefined;
+  /**
+   * Warnings of the run for this database (files a media backup left out, such as symlinks);
+   * absent when there were none.
+   */
+  warnings?: string[];
   /** Host name of the machine that ran bk. */
   host: string;
   /** Process id of the bk run. */

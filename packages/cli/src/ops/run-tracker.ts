@@ -63,6 +63,8 @@ export class RunTracker {
   readonly #start = Date.now();
   readonly #host = hostname();
   readonly #databases = new Map<string, DatabaseState>();
+  /** Warning messages by database, for the run log (at most 100 each). */
+  readonly #warnings = new Map<string, string[]>();
   readonly #pending: Promise<NotifyResult[]>[] = [];
 
   constructor(options: {
@@ -99,6 +101,12 @@ export class RunTracker {
 
   /** Listener for core's events (tapped from the reporter). */
   readonly onEvent = (event: BkEvent): void => {
+    if (event.type === 'warning') {
+      const warnings = this.#warnings.get(event.database) ?? [];
+      if (warnings.length < 100) warnings.push(event.message);
+      this.#warnings.set(event.database, warnings);
+      return;
+    }
     if (event.type !== 'started' && event.type !== 'completed' && event.type !== 'failed') return;
     const database = event.database;
     let state = this.#databases.get(database);
@@ -198,6 +206,7 @@ export class RunTracker {
         bytes: state.bytes,
         durationMs: stop - state.start,
         error: status === 'succeeded' ? undefined : (state.error ?? runError),
+        ...(this.#warnings.has(database) ? { warnings: this.#warnings.get(database) } : {}),
         ...host,
       });
     }

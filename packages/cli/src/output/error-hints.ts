@@ -147,6 +147,41 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     hint: 'restore another snapshot (bk listbackups --media) and check the remote',
     exitCode: 1,
   },
+  BK_MEDIA_NAME_COLLISION: {
+    explanation:
+      'two media names differ only in Unicode normalization (or in case on a case-insensitive remote): rclone would keep one; nothing was written',
+    hint: 'rename one file of each pair named (or exclude it with media.exclude) and run bk mediabackup again',
+    exitCode: 2,
+  },
+  BK_MEDIA_NAME_UNSUPPORTED: {
+    explanation:
+      'a media name cannot round-trip byte-exact (not valid UTF-8, or holding ‛ U+201B); nothing was written or changed',
+    hint: 'rename the files named (convmv converts names to UTF-8) or exclude them with media.exclude',
+    exitCode: 2,
+  },
+  BK_MEDIA_FILE_SKIPPED: {
+    explanation:
+      'rclone left a file out of the media sync (a duplicate name, an unreadable file); no snapshot was written',
+    hint: 'fix or rename the files named and run bk mediabackup again; the previous snapshot is still restorable',
+    exitCode: 1,
+  },
+  BK_MEDIA_RESTORE_CONFLICT: {
+    explanation:
+      'a media restore cannot put a file in place (a directory, symlink or special file stands there); nothing was changed',
+    hint: 'move the named paths out of the way, or restore into an empty directory, and run bk mediarestore again',
+    exitCode: 1,
+  },
+  BK_MEDIA_RESTORE_FAILED: {
+    explanation: 'a change in the media root failed mid-restore; every change was rolled back',
+    hint: 'fix the cause named (disk full? permissions?) and run bk mediarestore again',
+    exitCode: 1,
+  },
+  BK_MEDIA_ROLLBACK_FAILED: {
+    explanation:
+      'a media restore failed and its rollback failed too; the replaced files are kept in the staging dir named',
+    hint: 'move the files from the named .bk-restore-*/.replaced dir back into place, then run bk mediarestore again',
+    exitCode: 1,
+  },
   BK_MEDIA_MANIFEST_INVALID: {
     explanation: 'a media snapshot manifest is not valid JSON or not a bk snapshot',
     hint: 'remove or repair the file under media/snapshots/, or restore another snapshot',

@@ -8,7 +8,8 @@ import { BkError } from '../errors/bk-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { BkEvent } from '../events.js';
 import { validateKeepPolicy } from '../retention/validate-keep-policy.js';
-import { describeFiles, detectHashCapability } from './hashes.js';
+import { checkMediaNames } from './check-names.js';
+import { describeFiles, detectRemoteFeatures } from './hashes.js';
 import { listFiles, sameTime } from './listing.js';
 import {
   findMediaSnapshot,
@@ -17,7 +18,9 @@ import {
   snapshotInfo,
   writeMediaManifest,
 } from './manifest.js';
+import { localPath } from './names.js';
 import { pruneMediaSnapshots } from './retention.js';
+import { MediaNotices } from './skip-notices.js';
 import {
   isStamp,
   MEDIA_CURRENT,
@@ -92,16 +95,29 @@ async function runBackup(
   const call = signalOption(signal);
   const currentPath = storage.remotePath(MEDIA_CURRENT);
 
-  const [local, remote, used, previous, capability] = await Promise.all([
-    listFiles(rclone, root, { exclude: filters, ...call }),
+  const notices = new MediaNotices((warning) =>
+    emit({ type: 'warning', operation: 'mediabackup', database: 'media', message: warning.message }),
+  );
+  const [local, remote, used, previous, features] = await Promise.all([
+    listFiles(rclone, root, { exclude: filters, ...call, onNotice: notices.onNotice }),
     listFiles(rclone, currentPath, { exclude: filters, ...call }),
     usedStamps(storage, signal),
     findMediaSnapshot({ storage, ...call }).catch((error: unknown) => {
       if (BackupNotFoundError.isInstance(error)) return undefined;
       throw error;
     }),
-    dryRun ? undefined : detectHashCapability(rclone, storage.remotePath('media'), signal),
+    detectRemoteFeatures(rclone, storage.remotePath('media'), signal),
   ]);
+  // Pre-flight, before anything is written: every name must come back byte-exact.
+  // Directories rclone failed to list (it cannot read names holding `‛`) are checked as names too.
+  const unlisted = notices.fatal
+    .map((warning) => warning.path)
+    .filter((path) => path !== '' && !localPath(path).ok);
+  await checkMediaNames([...local.keys(), ...unlisted], {
+    root,
+    caseInsensitive: features.caseInsensitive,
+  });
+  notices.throwIfFatal('while listing the media root, so nothing was written');
   checkDeletes(root, local, remote, maxDeleteRatio, options.force ?? false);
 
   const stamp = nextStamp(createdAt, used);
@@ -120,6 +136,7 @@ async function runBackup(
     exclude: filters,
     dryRun,
     ...call,
+    onNotice: notices.onNotice,
     onProgress: (progress) =>
       emit({
         type: 'progress',
@@ -132,7 +149,9 @@ async function runBackup(
       }),
   });
 
-  if (dryRun || capability === undefined) {
+  notices.throwIfFatal('during the sync, so no snapshot was written');
+  const capability = { hashType: features.hashType, remoteHashes: features.remoteHashes };
+  if (dryRun) {
     const transferred = sync.planned?.copy.length ?? sync.transferred;
     return {
       snapshot: {
@@ -147,6 +166,7 @@ async function runBackup(
       unchanged: Math.max(0, local.size - transferred),
       bytes: 0,
       pruned: [],
+      warnings: notices.warnings,
       dryRun: true,
     };
   }
@@ -199,6 +219,7 @@ async function runBackup(
     unchanged: Math.max(0, entries.length - sync.transferred),
     bytes: uploaded,
     pruned,
+    warnings: notices.warnings,
     dryRun: false,
   };
 }

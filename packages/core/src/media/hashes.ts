@@ -12,20 +12,32 @@ export interface HashCapability {
 
 const PREFERRED = ['md5', 'sha1', 'sha256', 'crc32'];
 
-/** Asks rclone which hashes the remote supports (`rclone backend features`). */
-export async function detectHashCapability(
+/** What media sync needs to know about a remote (`rclone backend features`). */
+export interface RemoteFeatures extends HashCapability {
+  /** The remote folds case (`A.txt` and `a.txt` are one object). */
+  caseInsensitive: boolean;
+}
+
+/** Asks rclone which hashes the remote supports and whether it folds case (`rclone backend features`). */
+export async function detectRemoteFeatures(
   rclone: Rclone,
   remotePath: string,
   signal?: AbortSignal,
-): Promise<HashCapability> {
+): Promise<RemoteFeatures> {
   const { stdout } = await rclone.run(
     ['backend', 'features', remotePath],
     signal === undefined ? {} : { signal },
   );
-  const features = JSON.parse(stdout) as { Hashes?: string[] | null };
+  const features = JSON.parse(stdout) as {
+    Hashes?: string[] | null;
+    Features?: { CaseInsensitive?: boolean } | null;
+  };
+  const caseInsensitive = features.Features?.CaseInsensitive === true;
   const hashes = (features.Hashes ?? []).map((hash) => hash.toLowerCase());
   const hashType = PREFERRED.find((hash) => hashes.includes(hash)) ?? hashes[0];
-  return hashType === undefined ? { hashType: 'md5', remoteHashes: false } : { hashType, remoteHashes: true };
+  return hashType === undefined
+    ? { hashType: 'md5', remoteHashes: false, caseInsensitive }
+    : { hashType, remoteHashes: true, caseInsensitive };
 }
 
 /**

@@ -10,6 +10,7 @@ export {
   type PruneMediaResult,
   pruneMediaSnapshots,
 } from './retention.js';
+export type { MediaNoticeKind, MediaWarning } from './skip-notices.js';
 export {
   formatStamp,
   isStamp,

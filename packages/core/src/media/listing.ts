@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rclone } from '@bk/rclone';
+import type { Rclone, RcloneNotice } from '@bk/rclone';
 
 /** A file as rclone lists it. */
 export interface ListedFile {
@@ -24,6 +24,8 @@ export interface ListFilesOptions {
   /** Only these paths (relative to the listed dir); an empty list lists nothing. */
   only?: readonly string[];
   signal?: AbortSignal;
+  /** Receives rclone's notices (skipped symlinks, names that are not UTF-8). */
+  onNotice?: (notice: RcloneNotice) => void;
 }
 
 /** `--exclude` flags for rclone filter globs. */
@@ -63,6 +65,7 @@ export async function listFiles(
       ...(options.hashType === undefined ? {} : { hash: options.hashType }),
       flags: [...excludeFlags(options.exclude), ...extra],
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     });
   const entries = options.only === undefined ? await run([]) : await withFilesFrom(options.only, run);
   const files = new Map<string, ListedFile>();

@@ -4,6 +4,7 @@ import { BackupNotFoundError } from '../errors/backup-not-found-error.js';
 import { BkError } from '../errors/bk-error.js';
 import { isStamp, MEDIA_PARTIAL, MEDIA_SNAPSHOTS, validateStamp } from './stamp.js';
 import type { MediaManifest, MediaSnapshotInfo, MediaStorage } from './types.js';
+import { validateMediaManifest } from './validate-manifest.js';
 
 const debug = createDebug('bk:core:media');
 
@@ -23,7 +24,10 @@ export function snapshotInfo(manifest: MediaManifest): MediaSnapshotInfo {
   };
 }
 
-/** Parses and checks a manifest; throws a BkError naming the path if it is not one. */
+/**
+ * Parses and checks a manifest (every field, see `validateMediaManifest`); throws a BkError naming
+ * the path and the problem if it is not one.
+ */
 export function parseMediaManifest(text: string, path: string): MediaManifest {
   let value: unknown;
   try {
@@ -31,20 +35,14 @@ export function parseMediaManifest(text: string, path: string): MediaManifest {
   } catch (error) {
     throw new BkError('BK_MEDIA_MANIFEST_INVALID', `media manifest ${path} is not JSON`, { cause: error });
   }
-  const manifest = value as Partial<MediaManifest> | null;
-  if (
-    manifest === null ||
-    typeof manifest !== 'object' ||
-    manifest.format !== 'bk-media-snapshot' ||
-    manifest.version !== 1 ||
-    typeof manifest.stamp !== 'string' ||
-    !isStamp(manifest.stamp) ||
-    typeof manifest.hashType !== 'string' ||
-    !Array.isArray(manifest.entries)
-  ) {
-    throw new BkError('BK_MEDIA_MANIFEST_INVALID', `media manifest ${path} is not a bk media snapshot`);
+  const manifest = validateMediaManifest(value);
+  if (typeof manifest === 'string') {
+    throw new BkError(
+      'BK_MEDIA_MANIFEST_INVALID',
+      `media manifest ${path} is not a valid bk media snapshot: ${manifest}`,
+    );
   }
-  return manifest as MediaManifest;
+  return manifest;
 }
 
 /** Reads one snapshot's manifest. */

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import createDebug from 'debug';
 import { AbortedError } from '../errors/aborted-error.js';
 import { BkError } from '../errors/bk-error.js';
 import type { BkEvent } from '../events.js';
+import { applyRestore, checkRestoreTargets, type PlannedWrite } from './apply-restore.js';
 import { type ListedFile, listFiles, sameTime, withFilesFrom } from './listing.js';
 import { findMediaSnapshot, signalOption, snapshotInfo } from './manifest.js';
 import { MediaIntegrityError } from './media-integrity-error.js';
+import { displayName, localPath } from './names.js';
 import { type ResolvedFile, resolveSnapshotFiles } from './resolve.js';
 import { MEDIA_RESTORE_STAGING_PREFIX, STAGING_EXCLUDE } from './stamp.js';
 import type { MediaFileEntry, MediaManifest, MediaRestoreOptions, MediaRestoreResult } from './types.js';
@@ -85,7 +87,31 @@ async function runRestore(
     if (!same) toRestore.push(entry);
     else if (!sameTime(file.modTime, entry.modTime)) toTouch.push(entry);
   }
-  const toDelete = options.delete ? [...local.keys()].filter((path) => !wanted.has(path)).sort() : [];
+  const candidates = options.delete ? [...local.keys()].filter((path) => !wanted.has(path)).sort() : [];
+  const names = new Map<string, string>();
+  for (const entry of [...toRestore, ...toTouch]) names.set(entry.path, toLocal(manifest.stamp, entry.path));
+  // A local file rclone lists under a name bk cannot turn back into bytes (not UTF-8) is left alone.
+  const toDelete: string[] = [];
+  for (const path of candidates) {
+    const decoded = localPath(path);
+    if (
+      decoded.ok &&
+      (await lstat(join(root, decoded.name)).then(
+        (info) => info.isFile(),
+        () => false,
+      ))
+    ) {
+      toDelete.push(path);
+      names.set(path, decoded.name);
+    } else {
+      emit({
+        type: 'warning',
+        operation: 'mediarestore',
+        database: 'media',
+        message: `${displayName(path)} is not in the snapshot but its name cannot be read back exactly: not deleted`,
+      });
+    }
+  }
 
   const { files, missing } = await resolveSnapshotFiles(storage, manifest, toRestore, signal);
   if (missing.length > 0) {
@@ -96,6 +122,11 @@ async function runRestore(
     );
   }
   files.sort((left, right) => (left.entry.path < right.entry.path ? -1 : 1));
+  // Pre-flight: every file can take its place, before the first change (dry runs say so too).
+  await checkRestoreTargets(
+    root,
+    files.map(({ entry }) => names.get(entry.path) ?? entry.path),
+  );
   const restored = files.map(({ entry, source }) => ({ path: entry.path, size: entry.size, source }));
   let bytes = 0;
   for (const file of restored) bytes += file.size;
@@ -110,12 +141,11 @@ async function runRestore(
   if (dryRun) return result;
 
   await mkdir(root, { recursive: true });
-  if (files.length > 0) await download(options, root, manifest, files, emit);
-  for (const entry of toTouch) await setModTime(join(root, entry.path), entry.modTime);
-  for (const path of toDelete) {
-    await rm(join(root, path), { force: true });
-    await removeEmptyParents(root, path);
-  }
+  await download(options, root, manifest, files, names, emit, {
+    touches: toTouch.map((entry) => ({ local: names.get(entry.path) ?? entry.path, modTime: entry.modTime })),
+    deletes: toDelete.map((path) => names.get(path) ?? path),
+  });
+  for (const path of toDelete) await removeEmptyParents(root, names.get(path) ?? path);
   emit({
     type: 'completed',
     operation: 'mediarestore',
@@ -125,6 +155,17 @@ async function runRestore(
     name: snapshot.stamp,
   });
   return result;
+}
+
+/** The local name of a snapshot path; a manifest path that cannot be one is refused before any change. */
+function toLocal(stamp: string, path: string): string {
+  const decoded = localPath(path);
+  if (decoded.ok) return decoded.name;
+  throw new BkError(
+    'BK_MEDIA_NAME_UNSUPPORTED',
+    `media snapshot ${stamp} holds the name ${displayName(path)}, which ${decoded.reason}: nothing was changed`,
+    { hint: 'restore another snapshot (bk listbackups --media); see docs/media.md, "File names"' },
+  );
 }
 
 /** Local files (minus the snapshot's excludes and staging dirs), hashed where the size matches. */
@@ -154,13 +195,18 @@ async function listLocal(
   return local;
 }
 
-/** Downloads into a staging dir, checks every hash, then renames into place. */
+/**
+ * Downloads into a staging dir, checks every hash, then applies the whole change (renames into
+ * place, times, deletes) with a rollback on failure.
+ */
 async function download(
   options: MediaRestoreOptions,
   root: string,
   manifest: MediaManifest,
   files: readonly ResolvedFile[],
+  names: ReadonlyMap<string, string>,
   emit: (event: BkEvent) => void,
+  rest: { touches: { local: string; modTime: string }[]; deletes: string[] },
 ): Promise<void> {
   const { storage, signal } = options;
   const call = signalOption(signal);
@@ -169,6 +215,7 @@ async function download(
   for (const { entry, source } of files) bySource.set(source, [...(bySource.get(source) ?? []), entry.path]);
   let done = 0;
   let doneFiles = 0;
+  let keepStaging = false;
   try {
     for (const [source, paths] of [...bySource].sort(([left], [right]) => (left < right ? -1 : 1))) {
       const stats = await withFilesFrom(paths, (flags) =>
@@ -190,7 +237,10 @@ async function download(
       done += stats.bytes;
       doneFiles += stats.transferred;
     }
-    const staged = await listFiles(storage.rclone, staging, { hashType: manifest.hashType, ...call });
+    const staged =
+      files.length === 0
+        ? new Map<string, ListedFile>()
+        : await listFiles(storage.rclone, staging, { hashType: manifest.hashType, ...call });
     const bad = files
       .map(({ entry }) => entry)
       .filter((entry) => {
@@ -201,26 +251,37 @@ async function download(
     if (bad.length > 0)
       throw new MediaIntegrityError(manifest.stamp, bad, 'downloaded files do not match the manifest');
     if (signal?.aborted) throw new AbortedError('media restore', { cause: signal.reason });
-    for (const { entry } of files) {
-      const target = join(root, entry.path);
-      await mkdir(dirname(target), { recursive: true });
-      await rename(join(staging, entry.path), target);
+    const writes: PlannedWrite[] = files.map(({ entry }) => {
       const file = staged.get(entry.path);
-      if (!file || !sameTime(file.modTime, entry.modTime)) await setModTime(target, entry.modTime);
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true }).catch((error: unknown) =>
-      debug('could not remove %s: %O', staging, error),
+      const local = names.get(entry.path) ?? entry.path;
+      return file && sameTime(file.modTime, entry.modTime) ? { local } : { local, modTime: entry.modTime };
+    });
+    await applyRestore(
+      { root, staging, writes, touches: rest.touches, deletes: rest.deletes },
+      {
+        signal,
+        onApplied: (applied) =>
+          emit({
+            type: 'progress',
+            operation: 'mediarestore',
+            database: 'media',
+            phase: 'apply',
+            bytes: done,
+            files: applied,
+            estimatedBytes: manifest.bytes,
+          }),
+      },
     );
+  } catch (error) {
+    // A failed rollback leaves the replaced files in the staging dir: never delete them.
+    keepStaging = BkError.isInstance(error) && error.code === 'BK_MEDIA_ROLLBACK_FAILED';
+    throw error;
+  } finally {
+    if (!keepStaging)
+      await rm(staging, { recursive: true, force: true }).catch((error: unknown) =>
+        debug('could not remove %s: %O', staging, error),
+      );
   }
-}
-
-/** Sets a file's modification time from an ISO 8601 string, keeping sub-millisecond digits where it can. */
-async function setModTime(path: string, modTime: string): Promise<void> {
-  const match = /\.(\d+)/.exec(modTime);
-  const whole = Date.parse(modTime.replace(/\.\d+/, '')) / 1000;
-  const seconds = match ? whole + Number(`0.${match[1]}`) : whole;
-  await utimes(path, seconds, seconds);
 }
 
 async function removeEmptyParents(root: string, path: string): Promise<void> {

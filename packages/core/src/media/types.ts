@@ -2,6 +2,7 @@ import type { Rclone } from '@bk/rclone';
 import type { Storage } from '../contracts/storage.js';
 import type { BkEventListener } from '../events.js';
 import type { KeepPolicy } from '../retention/types.js';
+import type { MediaWarning } from './skip-notices.js';
 
 /**
  * What media sync needs from a storage: the {@link Storage} contract plus direct access to rclone
@@ -112,6 +113,11 @@ export interface MediaBackupResult {
   bytes: number;
   /** Snapshots removed by retention. */
   pruned: MediaSnapshotInfo[];
+  /**
+   * Files rclone left out without failing (symlinks, FIFOs, files changed during upload, other
+   * notices); each was also sent as a `warning` event. Skips that lose a file fail the run instead.
+   */
+  warnings: MediaWarning[];
   /** True when nothing was changed. */
   dryRun: boolean;
 }
