@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rclone } from '@bk/rclone';
@@ -171,13 +172,14 @@ describe('media names', () => {
     }
   });
 
-  it('warns about symlinks rclone does not follow, and records them in the result', async () => {
+  it('warns about symlinks rclone does not follow and FIFOs it cannot copy, and records them in the result', async () => {
     await using media = await tempDir('root');
     await using remote = await tempDir('remote');
     const storage = localStorage(remote.path);
     await writeFile(join(media.path, 'real.txt'), 'real');
     await symlink('real.txt', join(media.path, 'link.txt'));
     await symlink('/nonexistent', join(media.path, 'dangling'));
+    execFileSync('mkfifo', [join(media.path, 'pipe')]);
     const events: BkEvent[] = [];
     const result = await mediaBackup({
       storage,
@@ -186,6 +188,7 @@ describe('media names', () => {
       onEvent: (event) => events.push(event),
     });
     expect(result.warnings.map((warning) => [warning.kind, warning.path]).sort()).toEqual([
+      ['special-file', 'pipe'],
       ['symlink', 'dangling'],
       ['symlink', 'link.txt'],
     ]);
