@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Rclone } from '@bk/rclone';
 import { describe, expect, it } from 'vitest';
 import { BkError, type BkEvent, mediaBackup, mediaRestore, RcloneStorage } from '../src/index.js';
-import { localStorage, snapshotDir, steppingClock, tempDir } from './media-helpers.js';
+import { localStorage, MEDIA_REMOTES, snapshotDir, steppingClock, tempDir } from './media-helpers.js';
 
 /** Every file under `dir`: raw name bytes (hex, `/`-joined) → content (hex). */
 async function rawTree(dir: string): Promise<Record<string, string>> {
@@ -104,37 +104,6 @@ describe('media names', () => {
     const error = await caught(mediaBackup({ storage, root: media.path, now: steppingClock() }));
     expect(error.code).toBe('BK_MEDIA_NAME_UNSUPPORTED');
     expect(await remoteFiles(remote.path)).toEqual({});
-  });
-
-  it('backs up and restores odd names byte-exact: newline, CR, tab, DEL, spaces, *?:, backslash, %, ␊', async () => {
-    await using media = await tempDir('root');
-    await using remote = await tempDir('remote');
-    await using target = await tempDir('target');
-    const storage = localStorage(remote.path);
-    const names = [
-      'new\nline.txt',
-      'cr\rx',
-      'tab\tx',
-      'del\u007fx',
-      ' lead',
-      'trail ',
-      'st*r?q:c',
-      'back\\slash',
-      'pct%41',
-      'lit\u240ax',
-      'emoji-\u{1f600}',
-      '.hidden',
-      'caf\u00e9.txt',
-      'sub\ndir/inner\u0001.bin',
-    ];
-    for (const [index, name] of names.entries()) {
-      await mkdir(join(media.path, name, '..'), { recursive: true });
-      await writeFile(join(media.path, name), `content ${index}`);
-    }
-    const backup = await mediaBackup({ storage, root: media.path, now: steppingClock() });
-    expect(backup.snapshot.files).toBe(names.length);
-    await mediaRestore({ storage, root: target.path });
-    expect(await rawTree(target.path)).toEqual(await rawTree(media.path));
   });
 
   it('restores a snapshot holding a newline name in place with --delete (the reported case)', async () => {
@@ -248,5 +217,38 @@ describe('media names', () => {
     expect(error.code).toBe('BK_ABORTED');
     expect(await rawTree(media.path)).toEqual(before);
     expect((await readdir(media.path)).filter((name) => name.startsWith('.bk-restore-'))).toEqual([]);
+  });
+});
+
+describe.each(MEDIA_REMOTES)('media names round-trip (%s)', (_name, makeStorage) => {
+  it('backs up and restores odd names byte-exact: newline, CR, tab, DEL, spaces, *?:, backslash, %, ␊', async () => {
+    await using media = await tempDir('root');
+    await using remote = await tempDir('remote');
+    await using target = await tempDir('target');
+    const storage = await makeStorage(remote.path);
+    const names = [
+      'new\nline.txt',
+      'cr\rx',
+      'tab\tx',
+      'del\u007fx',
+      ' lead',
+      'trail ',
+      'st*r?q:c',
+      'back\\slash',
+      'pct%41',
+      'lit\u240ax',
+      'emoji-\u{1f600}',
+      '.hidden',
+      'caf\u00e9.txt',
+      'sub\ndir/inner\u0001.bin',
+    ];
+    for (const [index, name] of names.entries()) {
+      await mkdir(join(media.path, name, '..'), { recursive: true });
+      await writeFile(join(media.path, name), `content ${index}`);
+    }
+    const backup = await mediaBackup({ storage, root: media.path, now: steppingClock() });
+    expect(backup.snapshot.files).toBe(names.length);
+    await mediaRestore({ storage, root: target.path });
+    expect(await rawTree(target.path)).toEqual(await rawTree(media.path));
   });
 });
