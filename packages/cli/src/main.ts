@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { summarizeError } from './output/error-output.js';
+import { redactOutput } from './output/output-redactor.js';
 import { CommandLineError, createProgram } from './program.js';
 
 /**
@@ -17,7 +18,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommandLineError) {
-      process.stderr.write(`bk: ${error.message.replace(/\n+/g, ' ').trim()}\n`);
+      process.stderr.write(redactOutput(`bk: ${error.message.replace(/\n+/g, ' ').trim()}\n`));
       process.stderr.write(`hint: run bk ${error.command ? `${error.command} ` : ''}--help\n`);
       return 2;
     }
@@ -26,8 +27,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     const summary = summarizeError(error);
-    process.stderr.write(`bk: ${summary.message}\n`);
-    if (summary.hint) process.stderr.write(`hint: ${summary.hint}\n`);
+    process.stderr.write(redactOutput(`bk: ${summary.message}\n`));
+    if (summary.hint) process.stderr.write(redactOutput(`hint: ${summary.hint}\n`));
     return summary.exitCode;
   }
 }

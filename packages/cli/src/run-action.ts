@@ -1,4 +1,4 @@
-import { AbortedError, onCommand } from '@bk/core';
+import { AbortedError, onCommand, sweepSecretFiles } from '@bk/core';
 import { CommandFailedError } from './command-failed-error.js';
 import { loadConfig } from './config/load-config.js';
 import type { ResolvedConfig } from './config/types.js';
@@ -49,6 +49,8 @@ export async function runAction<Options>(
       return configPromise;
     },
   };
+  // Secret files that a bk killed with SIGKILL left in the temp directory (see createSecretFile).
+  await sweepSecretFiles().catch(() => undefined);
   const tracker = await startTracking(command, context, options);
   try {
     const result = await module.run(context, options);

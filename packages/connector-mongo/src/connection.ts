@@ -1,4 +1,4 @@
-import { ConfigError } from '@bk/core';
+import { assertUrlCredentialsEncoded, ConfigError } from '@bk/core';
 import type { MongoConnectorOptions } from './types.js';
 
 /** Where and how to connect, resolved from a URL and/or options. */
@@ -41,6 +41,7 @@ export function parseMongoUrl(url: string, key = 'url'): ParsedUrl {
       hint: 'use a URL such as mongodb://user:password@host:27017/database',
     });
   }
+  assertUrlCredentialsEncoded(url, key);
   const scheme = match[1]!.toLowerCase() as ParsedUrl['scheme'];
   let rest = match[2]!;
   let user: string | undefined;

@@ -1,4 +1,4 @@
-import { ConfigError, redactUrl } from '@bk/core';
+import { assertUrlCredentialsEncoded, ConfigError, redactUrl } from '@bk/core';
 import type { MysqlConnection, MysqlConnectorOptions, MysqlSslMode } from './types.js';
 
 const SSL_MODES: readonly MysqlSslMode[] = [
@@ -54,6 +54,7 @@ export function parseMysqlUrl(url: string): MysqlConnection {
       key: 'url',
     });
   }
+  assertUrlCredentialsEncoded(url, 'url');
   let parsed: URL;
   try {
     // `mysql://user@/db?socket=...` has no host, which WHATWG URL rejects: read it as localhost.

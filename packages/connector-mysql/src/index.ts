@@ -7,4 +7,5 @@ export {
   MYSQL_SANDBOX_FLAG,
   MysqlConnector,
 } from './mysql-connector.js';
+export { mysqlOptionsSchema } from './options-schema.js';
 export type { MysqlConnection, MysqlConnectorOptions, MysqlSslMode, MysqlTlsOptions } from './types.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@bk/core';
+import { assertUrlCredentialsEncoded, ConfigError } from '@bk/core';
 import type { PgConnectionOptions } from './options.js';
 
 /** A resolved PostgreSQL connection: libpq keywords (no secrets) plus the password apart. */
@@ -46,6 +46,7 @@ export function parsePgUrl(url: string, key = 'url'): PgConnection {
       hint: 'use postgres://user:password@host:5432/database',
     });
   }
+  assertUrlCredentialsEncoded(url, key);
   const rest = url.replace(SCHEMES, '');
   const match = /^(?:([^@/?#]*)@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?(?:#.*)?$/.exec(rest);
   if (!match) throw new ConfigError('the PostgreSQL URL cannot be parsed', { key });

@@ -8,6 +8,7 @@ export {
 export { createPgConnector } from './create-pg-connector.js';
 export { createPostgisConnector } from './create-postgis-connector.js';
 export type { PgBinaries, PgConnectionOptions, PgConnectorOptions, PgPostgisOptions } from './options.js';
+export { pgOptionsSchema } from './options-schema.js';
 export { type ParallelPlan, planParallelRestore } from './parallel-plan.js';
 export {
   type PgParallelRestoreOptions,

@@ -6,5 +6,6 @@ export {
   type SqliteConnectorOptions,
   type SqliteIntegrityCheck,
 } from './options.js';
+export { sqliteOptionsSchema } from './options-schema.js';
 export { createSqliteConnector, SqliteConnector } from './sqlite-connector.js';
 export { SqliteRestoreError } from './sqlite-restore-error.js';

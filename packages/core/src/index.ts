@@ -65,7 +65,13 @@ export { type PlanRetentionOptions, planRetention } from './retention/plan-reten
 export type { KeepPolicy, RetentionDecision } from './retention/types.js';
 export { validateKeepPolicy } from './retention/validate-keep-policy.js';
 export { Redactor, redact, redactUrl } from './secrets/redact.js';
-export { createSecretFile, type SecretFile } from './secrets/secret-file.js';
+export { createSecretFile, SECRET_DIR_PREFIX, type SecretFile } from './secrets/secret-file.js';
+export { sweepSecretFiles } from './secrets/sweep-secret-files.js';
+export {
+  assertUrlCredentialsEncoded,
+  unsafeUserinfoReason,
+  urlCredentialSecrets,
+} from './secrets/url-credentials.js';
 export { createStorage } from './storage/create-storage.js';
 export { RcloneStorage } from './storage/rclone-storage.js';
 export { joinRemote, type ParsedRemote, parseRemote, redactRemote } from './storage/remote.js';

@@ -39,7 +39,26 @@ export async function createConnector(database: ResolvedDatabase): Promise<Conne
   try {
     return await create(database.options);
   } catch (error) {
+    if (BkError.isInstance(error) && error.category === 'config') {
+      throw underDatabase(error as ConfigError, key);
+    }
     if (BkError.isInstance(error)) throw error;
     throw new ConfigError((error as Error).message, { key, cause: error });
   }
+}
+
+/**
+ * A connector names the option it rejects as the connector sees it (`url`, `tls.mode`); the user
+ * wrote it under `databases.<name>`, so that is the key shown: `url` becomes `databases.<name>`,
+ * any other key `databases.<name>.<key>`.
+ */
+function underDatabase(error: ConfigError, key: string): ConfigError {
+  if (error.key?.startsWith('databases.')) return error;
+  const named = error.key === undefined || error.key === 'url' ? key : `${key}.${error.key}`;
+  return new ConfigError(error.message, {
+    key: named,
+    code: error.code,
+    ...(error.hint ? { hint: error.hint } : {}),
+    cause: error,
+  });
 }

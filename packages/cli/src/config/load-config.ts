@@ -1,9 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, validateFilenameTemplate, validateKeepPolicy } from '@bk/core';
+import {
+  assertUrlCredentialsEncoded,
+  ConfigError,
+  urlCredentialSecrets,
+  validateFilenameTemplate,
+  validateKeepPolicy,
+} from '@bk/core';
 import type { z } from 'zod';
+import { registerSecrets } from '../output/output-redactor.js';
+import { collectConfigSecrets } from './config-secrets.js';
+import { validateConnectorOptions } from './connector-options.js';
 import { resolveConnectorModule } from './custom-connector.js';
+import { validateDatabaseAlias } from './database-alias.js';
 import { discoverConfigFile } from './discover.js';
 import { interpolateEnv } from './interpolate.js';
 import { resolveOpsConfig } from './ops-config.js';
@@ -47,7 +57,15 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       },
     );
   }
-  const parsed = parseConfig(interpolateEnv(raw, env), file);
+  if (env.DATABASE_URL) registerSecrets(urlCredentialSecrets(env.DATABASE_URL));
+  const interpolated = interpolateEnv(raw, env) as Record<string, unknown>;
+  // Secrets are known before anything is validated: a config that fails still prints none.
+  registerSecrets(collectConfigSecrets(interpolated));
+  const aliases = interpolated.databases;
+  if (aliases !== null && typeof aliases === 'object' && !Array.isArray(aliases)) {
+    for (const alias of Object.keys(aliases)) validateDatabaseAlias(alias);
+  }
+  const parsed = parseConfig(interpolated, file);
   const base = file === undefined ? cwd : dirname(file);
 
   const remote = parsed.remote ?? (env.BK_REMOTE || undefined);
@@ -129,6 +147,7 @@ function formatKey(path: readonly PropertyKey[]): string {
 
 function checkEnvUrl(url: string): string {
   if (connectorForUrl(url) === undefined) throw new ConfigError(URL_EXPECTED, { key: 'DATABASE_URL' });
+  assertUrlCredentialsEncoded(url, 'DATABASE_URL');
   return url;
 }
 
@@ -151,6 +170,10 @@ async function resolveDatabase(
       ? 'custom'
       : ((named as ResolvedDatabase['connector'] | undefined) ?? (url ? connectorForUrl(url) : undefined));
   if (connector === undefined) throw new ConfigError(URL_EXPECTED, { key });
+  if (url !== undefined && custom === undefined) {
+    assertUrlCredentialsEncoded(url, typeof entry === 'string' ? key : `${key}.url`);
+  }
+  if (connector !== 'custom') await validateConnectorOptions(connector, rest, key);
   const module =
     custom === undefined ? undefined : await resolveConnectorModule(custom, base, `${key}.connector`);
   const options: Record<string, unknown> = { ...rest };
@@ -165,6 +188,7 @@ async function resolveDatabase(
     const file = resolvePath(passwordFile, base);
     try {
       options.password = (await readFile(file, 'utf8')).split(/\r?\n/)[0] ?? '';
+      registerSecrets([options.password as string]);
     } catch (error) {
       throw new ConfigError(
         `cannot read password file ${passwordFile}: ${(error as NodeJS.ErrnoException).code}`,

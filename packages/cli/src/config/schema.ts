@@ -86,7 +86,8 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   databases: z
-    .record(z.string().regex(/^[\w.-]+$/, { error: 'database names use letters, digits, _ . -' }), database)
+    // Aliases are checked before the schema (validateDatabaseAlias), with a message naming them.
+    .record(z.string(), database)
     .optional(),
   db: z
     .strictObject({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { redactOutput } from '../output/output-redactor.js';
 import type { RunRecord } from './run-record.js';
 
 /** The metrics bk writes, with their help text and type. */
@@ -83,7 +84,7 @@ export async function updateMetricsFile(file: string, records: readonly RunRecor
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, render(samples), { mode: 0o644 });
+    await writeFile(temp, redactOutput(render(samples)), { mode: 0o644 });
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

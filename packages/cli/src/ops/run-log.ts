@@ -1,12 +1,15 @@
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { redactOutput } from '../output/output-redactor.js';
 import type { RunRecord } from './run-record.js';
 
 /** Appends one NDJSON line per record to the run log (creating it and its directory). */
 export async function appendRunLog(file: string, records: readonly RunRecord[]): Promise<void> {
   if (records.length === 0) return;
   await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, records.map((record) => `${JSON.stringify(record)}\n`).join(''), { mode: 0o640 });
+  await appendFile(file, records.map((record) => `${redactOutput(JSON.stringify(record))}\n`).join(''), {
+    mode: 0o640,
+  });
 }
 
 /** How much of the end of the run log {@link readRunLog} reads. @default 4 MiB */

@@ -9,6 +9,7 @@ import {
 } from '@bk/core';
 import type { ResolvedConfig } from '../config/types.js';
 import { summarizeError } from '../output/error-output.js';
+import { redactOutput } from '../output/output-redactor.js';
 import type { Reporter } from '../output/reporter.js';
 import { updateMetricsFile } from './metrics-file.js';
 import { appendRunLog } from './run-log.js';
@@ -249,6 +250,10 @@ export class RunTracker {
     if (notifiers.length === 0) return;
     const event: NotifyEvent = {
       ...partial,
+      // Payloads leave the machine: masked like every other output.
+      ...(partial.error === undefined ? {} : { error: redactOutput(partial.error) }),
+      ...(partial.logTail === undefined ? {} : { logTail: redactOutput(partial.logTail) }),
+      ...(partial.database === undefined ? {} : { database: redactOutput(partial.database) }),
       command: this.#command,
       host: this.#host,
       time: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import type { BkEvent } from '@bk/core';
 import colors from 'picocolors';
 import { summarizeError } from './error-output.js';
+import { redactOutput } from './output-redactor.js';
 import { ProgressBars } from './progress-bars.js';
 
 /** How the CLI prints, from the global options. */
@@ -61,8 +62,9 @@ export class Reporter {
   /** A human result line on stdout (nothing with `--json` or `--quiet`). */
   print(line: string): void {
     if (this.json || this.quiet) return;
-    if (this.#bars?.active && this.#stdout.isTTY) this.#bars.log(line);
-    else this.#stdout.write(`${line}\n`);
+    const safe = redactOutput(line);
+    if (this.#bars?.active && this.#stdout.isTTY) this.#bars.log(safe);
+    else this.#stdout.write(`${safe}\n`);
   }
 
   /** The final result object of a command, with `--json` only. */
@@ -72,7 +74,7 @@ export class Reporter {
 
   /** Exactly `value` as JSON on stdout (`listbackups --json`). */
   printJson(value: unknown): void {
-    this.#stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.#stdout.write(`${redactOutput(JSON.stringify(value, null, 2))}\n`);
   }
 
   /** A note on stderr (not shown with `--json` or `--quiet`). */
@@ -112,12 +114,13 @@ export class Reporter {
   }
 
   #toStderr(line: string): void {
-    if (this.#bars?.active) this.#bars.log(line);
-    else this.#stderr.write(`${line}\n`);
+    const safe = redactOutput(line);
+    if (this.#bars?.active) this.#bars.log(safe);
+    else this.#stderr.write(`${safe}\n`);
   }
 
   #writeJson(stream: NodeJS.WriteStream, value: unknown): void {
-    stream.write(`${JSON.stringify(value)}\n`);
+    stream.write(`${redactOutput(JSON.stringify(value))}\n`);
   }
 }
 

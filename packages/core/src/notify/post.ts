@@ -15,6 +15,27 @@ export function redactTarget(url: string): string {
 }
 
 /**
+ * A URL with `user:password@` cannot be fetched as is (fetch refuses credentials in a URL): they
+ * become an HTTP basic `authorization` header, as a browser would send them, and leave the URL.
+ */
+function splitCredentials(url: string): { url: string; authorization: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, authorization: undefined };
+  }
+  if (!parsed.username && !parsed.password) return { url, authorization: undefined };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return {
+    url: parsed.toString(),
+    authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+  };
+}
+
+/**
  * POSTs `body` with global fetch, bounded by `timeoutMs` (AbortSignal.timeout) and `signal`.
  *
  * @throws {@link NotifyError} on a non-2xx status, a network error or the timeout; the message
@@ -26,24 +47,34 @@ export async function post(
   options: { contentType: string; headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
   const target = redactTarget(url);
+  const { url: bare, authorization: fromUrl } = splitCredentials(url);
+  const ownHeader = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+  const authorization = ownHeader ? undefined : fromUrl;
   const signals = [AbortSignal.timeout(options.timeoutMs)];
   if (options.signal) signals.push(options.signal);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await fetch(bare, {
       method: 'POST',
-      headers: { 'content-type': options.contentType, 'user-agent': 'bk', ...options.headers },
+      headers: {
+        'content-type': options.contentType,
+        'user-agent': 'bk',
+        ...(authorization ? { authorization } : {}),
+        ...options.headers,
+      },
       body,
       signal: AbortSignal.any(signals),
       redirect: 'follow',
     });
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    const why = timedOut
+    // fetch's own messages can quote the URL: only the target is ever shown.
+    const raw = timedOut
       ? `no answer within ${options.timeoutMs} ms`
       : error instanceof Error
         ? ((error.cause as Error | undefined)?.message ?? error.message)
         : String(error);
+    const why = raw.split(bare).join(target).split(url).join(target);
     throw new NotifyError(`notification to ${target} failed: ${why}`, {
       target,
       hint: timedOut ? 'check the URL, or raise the notifier timeout' : 'check the URL and the network',

@@ -1,18 +1,29 @@
-import { rmSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { chmod, mkdtemp, open, rm, rmdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sweepSecretFiles } from './sweep-secret-files.js';
 
-/** A file readable only by the current user, removed by `close()` or at process exit. */
+/**
+ * Credentials for a tool that reads them from a file, readable only by the current user, gone by
+ * `close()`. On Linux the file has no name at all while the tool runs: it is unlinked as soon as it
+ * is written, and {@link SecretFile.path} is `/proc/<pid>/fd/<fd>`, a path to bk's own open file
+ * descriptor that the tool (same user) opens like a file. The secret then dies with bk: a SIGKILL
+ * leaves nothing behind.
+ */
 export interface SecretFile extends AsyncDisposable {
-  /** Absolute path of the file (mode 0600, in a mode 0700 directory). */
+  /** The path to give the tool: `/proc/<pid>/fd/<fd>`, or a 0600 file in a 0700 directory. */
   readonly path: string;
-  /** Removes the file and its directory. Safe to call twice. */
+  /** Closes the descriptor (and removes the file where one remains). Safe to call twice. */
   close(): Promise<void>;
 }
 
+/** Prefix of the private directories secret files are written in: `bk-secret-<pid>-<random>`. */
+export const SECRET_DIR_PREFIX = 'bk-secret-';
+
 const live = new Set<string>();
 let exitHookInstalled = false;
+let swept = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
@@ -22,27 +33,56 @@ function installExitHook(): void {
   });
 }
 
+/** True where a process can open its own descriptors by path (Linux procfs). */
+function hasProcFd(): boolean {
+  return existsSync(`/proc/${process.pid}/fd`);
+}
+
 /**
- * Writes `contents` to a new 0600 file in a private 0700 directory, for tools that read
- * credentials from a file (`PGPASSFILE`, `--defaults-extra-file`, `mongodump --config`), so no
- * secret ever appears in a process list. Use with `await using`.
+ * Writes `contents` for tools that read credentials from a file (`PGPASSFILE`,
+ * `--defaults-extra-file`, `mongodump --config`), so no secret ever appears in a process list.
+ * The directory is named after this process (`bk-secret-<pid>-...`), so the first call also sweeps
+ * the directories of dead processes (see {@link sweepSecretFiles}). Use with `await using`.
  */
 export async function createSecretFile(
   contents: string,
   options: { name?: string } = {},
 ): Promise<SecretFile> {
-  const dir = await mkdtemp(join(tmpdir(), 'bk-secret-'));
-  await chmod(dir, 0o700);
-  const path = join(dir, options.name ?? 'secret');
+  if (!swept) {
+    swept = true;
+    await sweepSecretFiles().catch(() => undefined);
+  }
+  const dir = await mkdtemp(join(tmpdir(), `${SECRET_DIR_PREFIX}${process.pid}-`));
   live.add(dir);
   installExitHook();
-  await writeFile(path, contents, { mode: 0o600, flag: 'wx' });
+  await chmod(dir, 0o700);
+  const file = join(dir, options.name ?? 'secret');
+  const handle = await open(file, 'wx', 0o600);
+  let named = true;
+  try {
+    await handle.writeFile(contents);
+    if (hasProcFd()) {
+      await unlink(file);
+      await rmdir(dir);
+      live.delete(dir);
+      named = false;
+    }
+  } catch (error) {
+    await handle.close();
+    live.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const fd = handle.fd;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    live.delete(dir);
-    await rm(dir, { recursive: true, force: true });
+    await handle.close().catch(() => undefined);
+    if (named) {
+      live.delete(dir);
+      await rm(dir, { recursive: true, force: true });
+    }
   };
-  return { path, close, [Symbol.asyncDispose]: close };
+  return { path: named ? file : `/proc/${process.pid}/fd/${fd}`, close, [Symbol.asyncDispose]: close };
 }
