@@ -63,7 +63,12 @@ const CASES: [string, Record<string, unknown>, string[], RegExp][] = [
     ['dbbackup'],
     /databases\.default/,
   ],
-  ['bad database name', { databases: { 'a/b': 'sqlite:./app.db' } }, ['dbbackup'], /databases\.a\/b/],
+  [
+    'bad database name',
+    { databases: { 'a/b': 'sqlite:./app.db' } },
+    ['dbbackup'],
+    /databases: invalid database name "a\/b"/,
+  ],
   [
     'unknown connector',
     { databases: { default: { connector: 'db2', url: 'x' } } },

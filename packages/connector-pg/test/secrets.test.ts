@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, readlink, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { dumpToBuffer, listDescendants, readCmdline, watchArgv } from '@bk/connector-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +48,7 @@ async function environOf(pid: number): Promise<Map<string, string>> {
 }
 
 describe('PgConnector secrets', () => {
-  it('hands pg_dump the password in a 0600 PGPASSFILE, never argv or PGPASSWORD, and removes it afterwards', async () => {
+  it('hands pg_dump the password in a 0600 PGPASSFILE that has no name on disk, never argv or PGPASSWORD, and closes it afterwards', async () => {
     const handle = connector.dump();
     await new Promise<void>((resolve) => {
       handle.stream.once('data', () => {
@@ -65,14 +63,15 @@ describe('PgConnector secrets', () => {
     const env = await environOf(pid);
     expect(env.has('PGPASSWORD')).toBe(false);
     const passfile = env.get('PGPASSFILE') as string;
-    expect(passfile).toMatch(/bk-secret-/);
+    // bk's own open descriptor of a file already unlinked: a SIGKILL leaves nothing on disk.
+    expect(passfile).toMatch(new RegExp(`^/proc/${process.pid}/fd/\\d+$`));
+    expect(await readlink(passfile)).toMatch(/bk-secret-\d+-\w+\/pgpass \(deleted\)$/);
     expect((await stat(passfile)).mode & 0o777).toBe(0o600);
-    expect((await stat(dirname(passfile))).mode & 0o777).toBe(0o700);
     expect(await readFile(passfile, 'utf8')).toBe('*:*:*:*:Sup3r\\:secret\\\\pw@/%\n');
     handle.stream.resume();
     await handle.done;
-    expect(existsSync(passfile)).toBe(false);
-    expect(existsSync(dirname(passfile))).toBe(false);
+    // Closed: the descriptor is gone (or its number reused for something else).
+    expect(await readlink(passfile).catch(() => 'closed')).not.toMatch(/pgpass/);
   });
 
   it('never puts the password in any argv across check, describe, dump, restore, rowCounts, estimateSize', async () => {

@@ -1,8 +1,8 @@
 import { urlCredentialSecrets } from '@bk/core';
 import { isSecretEnvName } from '@bk/rclone';
 
-/** Keys whose string value is a secret wherever they appear in the config. */
-const SECRET_KEY = /(password|passwd|secret|token|apikey|api_key|authorization|private)/i;
+/** Keys whose string value is a secret wherever they appear in the config (not `passwordFile`: a path). */
+const SECRET_KEY = /(password|passwd|secret|token|apikey|api_key|authorization|private)(?!.*(file|path)$)/i;
 /** Query parameters that carry credentials. */
 const SECRET_PARAM = /(pass|pwd|secret|token|credential|signature|authorization|private)|(key|sig)$/i;
 
