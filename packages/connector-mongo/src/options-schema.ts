@@ -3,12 +3,7 @@ import type { MongoConnectorOptions } from './types.js';
 
 const strings = z.array(z.string());
 
-/**
- * The zod schema of {@link MongoConnectorOptions}: every option, `rename` entries included, and no
- * other key (`excludeCollection` is an error, not a silently ignored setting). The CLI validates
- * each `databases.<name>` entry of the `mongo` connector with it.
- */
-export const mongoOptionsSchema = z.strictObject({
+const schema = z.strictObject({
   url: z.string().optional(),
   host: z.string().optional(),
   port: z.int().min(1).max(65535).optional(),
@@ -42,5 +37,12 @@ export const mongoOptionsSchema = z.strictObject({
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : false;
-const keysMatch: SameKeys<z.infer<typeof mongoOptionsSchema>, MongoConnectorOptions> = true;
+const keysMatch: SameKeys<z.infer<typeof schema>, MongoConnectorOptions> = true;
 void keysMatch;
+
+/**
+ * The zod schema of {@link MongoConnectorOptions}: every option, `rename` entries included, and no
+ * other key (`excludeCollection` is an error, not a silently ignored setting). The CLI validates
+ * each `databases.<name>` entry of the `mongo` connector with it.
+ */
+export const mongoOptionsSchema: z.ZodType<MongoConnectorOptions> = schema;

@@ -3,12 +3,7 @@ import type { MysqlConnectorOptions } from './types.js';
 
 const strings = z.array(z.string());
 
-/**
- * The zod schema of {@link MysqlConnectorOptions}: every option, `tls` included, and no other key
- * (`excludeTabels` is an error, not a silently ignored setting). The CLI validates each
- * `databases.<name>` entry of the `mysql` connector with it.
- */
-export const mysqlOptionsSchema = z.strictObject({
+const schema = z.strictObject({
   url: z.string().optional(),
   host: z.string().optional(),
   port: z.int().min(1).max(65535).optional(),
@@ -37,5 +32,12 @@ export const mysqlOptionsSchema = z.strictObject({
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : false;
-const keysMatch: SameKeys<z.infer<typeof mysqlOptionsSchema>, MysqlConnectorOptions> = true;
+const keysMatch: SameKeys<z.infer<typeof schema>, MysqlConnectorOptions> = true;
 void keysMatch;
+
+/**
+ * The zod schema of {@link MysqlConnectorOptions}: every option, `tls` included, and no other key
+ * (`excludeTabels` is an error, not a silently ignored setting). The CLI validates each
+ * `databases.<name>` entry of the `mysql` connector with it.
+ */
+export const mysqlOptionsSchema: z.ZodType<MysqlConnectorOptions> = schema;

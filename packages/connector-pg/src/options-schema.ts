@@ -3,12 +3,7 @@ import type { PgConnectorOptions } from './options.js';
 
 const strings = z.array(z.string());
 
-/**
- * The zod schema of {@link PgConnectorOptions}: every option, nested objects included, and no
- * other key (`excludeTabels` is an error, not a silently ignored setting). The CLI validates each
- * `databases.<name>` entry of the `pg` connector with it.
- */
-export const pgOptionsSchema = z.strictObject({
+const schema = z.strictObject({
   url: z.string().optional(),
   host: z.string().optional(),
   port: z.union([z.int().min(1).max(65535), z.string()]).optional(),
@@ -53,5 +48,12 @@ export const pgOptionsSchema = z.strictObject({
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : false;
-const keysMatch: SameKeys<z.infer<typeof pgOptionsSchema>, PgConnectorOptions> = true;
+const keysMatch: SameKeys<z.infer<typeof schema>, PgConnectorOptions> = true;
 void keysMatch;
+
+/**
+ * The zod schema of {@link PgConnectorOptions}: every option, nested objects included, and no
+ * other key (`excludeTabels` is an error, not a silently ignored setting). The CLI validates each
+ * `databases.<name>` entry of the `pg` connector with it.
+ */
+export const pgOptionsSchema: z.ZodType<PgConnectorOptions> = schema;

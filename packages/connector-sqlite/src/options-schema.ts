@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { SqliteConnectorOptions } from './options.js';
 
-/**
- * The zod schema of {@link SqliteConnectorOptions}, and no other key (`busyTimeout` is an error,
- * not a silently ignored setting). The CLI validates each `databases.<name>` entry of the `sqlite`
- * connector with it.
- */
-export const sqliteOptionsSchema = z.strictObject({
+const schema = z.strictObject({
   path: z.string().optional(),
   url: z.string().optional(),
   binary: z.string().optional(),
@@ -18,5 +13,12 @@ export const sqliteOptionsSchema = z.strictObject({
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : false;
-const keysMatch: SameKeys<z.infer<typeof sqliteOptionsSchema>, SqliteConnectorOptions> = true;
+const keysMatch: SameKeys<z.infer<typeof schema>, SqliteConnectorOptions> = true;
 void keysMatch;
+
+/**
+ * The zod schema of {@link SqliteConnectorOptions}, and no other key (`busyTimeout` is an error,
+ * not a silently ignored setting). The CLI validates each `databases.<name>` entry of the `sqlite`
+ * connector with it.
+ */
+export const sqliteOptionsSchema: z.ZodType<SqliteConnectorOptions> = schema;
