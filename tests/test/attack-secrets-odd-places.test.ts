@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   BIN,
@@ -158,6 +159,69 @@ describe('attack: an environment variable interpolated into a URL', () => {
       await mariadb(`DROP DATABASE IF EXISTS ${database}; DROP USER IF EXISTS '${user}'@'%';`);
     }
   });
+});
+
+describe('attack: a PostgreSQL server that checks passwords (scram-sha-256)', () => {
+  // The shared server trusts 127.0.0.1, so it never reads a password: this scratch cluster does.
+  it('a password with / # ? @ % from an environment variable reaches libpq through /proc/<pid>/fd, and a wrong one fails without leaking', async () => {
+    const dir = await tempDir('bk-scram-');
+    const bindir = (await execa('pg_config', ['--bindir'])).stdout.trim();
+    const password = `Scram${token()}/#?@%${token()}`;
+    await writeFile(join(dir, 'pw'), `${password}\n`);
+    await execa('chown', ['-R', 'postgres', dir]);
+    const data = join(dir, 'data');
+    await execa('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      join(bindir, 'initdb'),
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=scram-sha-256',
+      `--pwfile=${join(dir, 'pw')}`,
+    ]);
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    await execa('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      join(bindir, 'pg_ctl'),
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      'start',
+    ]);
+    onTestFinished(async () => {
+      await execa(
+        'runuser',
+        ['-u', 'postgres', '--', join(bindir, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'],
+        { reject: false },
+      );
+    });
+    const work = await tempDir('bk-scram-work-');
+    await writeConfig(work, {
+      remote: './remote',
+      databases: { main: `postgres://postgres:\${BK_SCRAM_PASSWORD}@127.0.0.1:${port}/postgres` },
+      log: { file: './run.ndjson' },
+    });
+    const good = await bk(work, ['dbbackup', '--verbose'], { env: { BK_SCRAM_PASSWORD: password } });
+    expect(good.exitCode, good.stderr).toBe(0);
+    const wrong = await bk(work, ['dbbackup', '--json'], { env: { BK_SCRAM_PASSWORD: `${password}x` } });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toMatch(/password authentication failed/);
+    expect(wrong.stdout).toMatch(/password retrieved from file \\"\/proc\/\d+\/fd\/\d+\\"/);
+    const leaks: string[] = [];
+    for (const result of [good, wrong])
+      for (const [where, text] of await outputs(work, result, 'none'))
+        leaks.push(...leaksIn(where, text, [password]));
+    expect(leaks).toEqual([]);
+  }, 60_000);
 });
 
 describe('attack: webhook URLs that carry credentials', () => {
