@@ -1,22 +1,34 @@
 import { ConfigError } from '@bk/core';
 import type { z } from 'zod';
+import { CONNECTOR_PACKAGES, importIfInstalled } from './connector-package.js';
 import { suggestName } from './suggest.js';
 import type { ConnectorName } from './types.js';
 
 type Schema = z.ZodType;
 
-/** Each built-in connector's option schema, exported by its own package (imported when needed). */
-const schemas: Record<ConnectorName, () => Promise<Schema>> = {
-  pg: async () => (await import('@bk/connector-pg')).pgOptionsSchema,
-  mysql: async () => (await import('@bk/connector-mysql')).mysqlOptionsSchema,
-  sqlite: async () => (await import('@bk/connector-sqlite')).sqliteOptionsSchema,
-  mongo: async () => (await import('@bk/connector-mongo')).mongoOptionsSchema,
+/**
+ * Each built-in connector's option schema, exported by its own package (imported when needed);
+ * `undefined` when that package is not installed (the command that uses it says so).
+ */
+const schemas: Record<ConnectorName, () => Promise<Schema | undefined>> = {
+  pg: async () =>
+    (await importIfInstalled(CONNECTOR_PACKAGES.pg, () => import('@bk/connector-pg')))?.pgOptionsSchema,
+  mysql: async () =>
+    (await importIfInstalled(CONNECTOR_PACKAGES.mysql, () => import('@bk/connector-mysql')))
+      ?.mysqlOptionsSchema,
+  sqlite: async () =>
+    (await importIfInstalled(CONNECTOR_PACKAGES.sqlite, () => import('@bk/connector-sqlite')))
+      ?.sqliteOptionsSchema,
+  mongo: async () =>
+    (await importIfInstalled(CONNECTOR_PACKAGES.mongo, () => import('@bk/connector-mongo')))
+      ?.mongoOptionsSchema,
 };
 
 /**
  * Checks the options of one database against its connector's schema: an unknown key (at any
  * depth) is a `ConfigError` naming it in full, `databases.main.excludeTabels: unknown option; did
- * you mean excludeTables?`, and so is a value of the wrong type.
+ * you mean excludeTables?`, and so is a value of the wrong type. Skipped when the connector's
+ * package is not installed: using that database then fails with `BK_CONNECTOR_NOT_INSTALLED`.
  */
 export async function validateConnectorOptions(
   connector: ConnectorName,
@@ -24,6 +36,7 @@ export async function validateConnectorOptions(
   key: string,
 ): Promise<void> {
   const schema = await schemas[connector]();
+  if (schema === undefined) return;
   const result = schema.safeParse(options);
   if (result.success) return;
   // An unknown key says the most (a misspelled key also leaves a required one missing).
