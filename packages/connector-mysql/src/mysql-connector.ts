@@ -272,6 +272,25 @@ export class MysqlConnector implements Connector, AsyncDisposable {
   }
 
   /**
+   * Which database this is, as the server reports it: the server (`@@hostname`, `@@port`,
+   * `@@datadir`) and the schema name, lower-cased when the server compares names without case
+   * (`lower_case_table_names` 1 or 2). Asked without a default database, so a schema that does not
+   * exist yet has an identity too (where {@link MysqlConnector.createDatabase} would create it).
+   * `localhost` (the socket) and `127.0.0.1` (TCP), the port left out, `mariadb://` and another user
+   * all give the same string. Rejects with the client's `ProcessError` when the server cannot be asked.
+   */
+  async identity(options: { signal?: AbortSignal } = {}): Promise<string> {
+    const [fields = []] = await this.#query(
+      'SELECT @@hostname, @@port, @@datadir, @@lower_case_table_names',
+      options.signal,
+      null,
+    );
+    const [host, port, datadir, lowerCase] = fields;
+    const schema = lowerCase === '0' ? this.database : this.database.toLowerCase();
+    return `mysql:${host}:${port}:${datadir}/${schema}`;
+  }
+
+  /**
    * Rows per base table, excluded tables left out. Exact (`count(*)` in one consistent snapshot)
    * unless `estimate` is set, which reads `information_schema.tables.table_rows` instead.
    */

@@ -17,6 +17,7 @@ connectorTestSuite({ describe, it, expect, beforeEach, afterEach }, mysqlFactory
     sizeEstimate: true,
   },
   excludableTable: 'audit_log',
+  identity: true,
 });
 
 describe('MysqlConnector on MariaDB', () => {

@@ -18,6 +18,7 @@ import {
 import createDebug from 'debug';
 import { formatPgTarget, type PgConnection, resolvePgConnection, toConninfo } from './connection.js';
 import { mapDumpError, mapRestoreError, withCreateDatabaseHint, withExtensionHint } from './error-mapping.js';
+import { formatPgIdentity, PG_IDENTITY_SQL } from './identity.js';
 import { schemaMatchSql, tableMatchSql } from './name-pattern.js';
 import type { PgConnectorOptions } from './options.js';
 import { pgDumpArgs, pgRestoreArgs } from './pg-args.js';
@@ -289,6 +290,31 @@ export class PgConnector implements Connector, AsyncDisposable {
       throw withCreateDatabaseHint(error);
     }
     return true;
+  }
+
+  /**
+   * Which database this is, as the server reports it: the running server (its postmaster start
+   * time and port) and `current_database()`, so `localhost` and `127.0.0.1`, a unix socket and TCP,
+   * the default port left out, `?dbname=`, another role or a service file all give the same string.
+   * When the database does not exist yet, the server is asked through the `postgres` maintenance
+   * database (as {@link PgConnector.createDatabase} does) and the name is the connection's `dbname`.
+   * Rejects with psql's `ProcessError` when the server cannot be asked.
+   */
+  async identity(options: { signal?: AbortSignal } = {}): Promise<string> {
+    try {
+      const [fields = []] = await this.#psql(PG_IDENTITY_SQL, options);
+      return formatPgIdentity(fields, fields[2] ?? '');
+    } catch (error) {
+      const name = this.database;
+      const missing = error instanceof ProcessError && /database ".*" does not exist/.test(error.stderrTail);
+      if (!missing || name === undefined || name === '') throw error;
+      const [fields = []] = await this.#psql(PG_IDENTITY_SQL, {
+        signal: options.signal,
+        connection: { ...this.connection, params: { ...this.connection.params, dbname: 'postgres' } },
+        context: `identifying ${this.target}`,
+      });
+      return formatPgIdentity(fields, name);
+    }
   }
 
   /** Removes password files of operations still running. */

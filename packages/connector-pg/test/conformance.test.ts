@@ -42,6 +42,9 @@ connectorTestSuite(
       return {
         connector: createPgConnector(url, { excludeTables: excludeTables ?? [] }),
         password: PASSWORD,
+        // The same database with localhost for 127.0.0.1 and the default port left out.
+        otherSpelling: () =>
+          createPgConnector(`postgres://${role}:${encodeURIComponent(PASSWORD)}@localhost/${database}`),
         expectedRowCounts: {
           'public.users': 3,
           'public.notes': 2,
@@ -98,5 +101,6 @@ connectorTestSuite(
       sizeEstimate: true,
     },
     excludableTable: 'audit_log',
+    identity: true,
   },
 );

@@ -16,6 +16,7 @@ import {
 import { restoreAtomically, SQLITE_INSTALL_HINT } from './atomic-restore.js';
 import { DotCommandGuard } from './dot-command-guard.js';
 import { DUMP_HEADER_SQL } from './dump-header.js';
+import { sqliteIdentity } from './identity.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteConnectorOptions } from './options.js';
 
 function quoteIdentifier(name: string): string {
@@ -183,6 +184,18 @@ export class SqliteConnector implements Connector {
         { key: 'path', hint: 'create its directory first, or fix the path', cause: error },
       );
     }
+  }
+
+  /**
+   * Which file this is, as the filesystem reports it: the device and inode of the file the path
+   * leads to (through symlinks, `./` and `..`, a symlinked directory, or a hard link, as the
+   * restore itself follows them). A file that does not exist yet is named by the device and inode
+   * of its directory and its own name, where {@link SqliteConnector.createDatabase} would create it.
+   * Rejects with a `ConfigError` when the directory does not exist either.
+   */
+  async identity(options: { signal?: AbortSignal } = {}): Promise<string> {
+    options.signal?.throwIfAborted();
+    return sqliteIdentity(this.options.path);
   }
 
   /** Opens the file read-only and reads its schema: fails if it is missing or not a database. */

@@ -13,4 +13,5 @@ connectorTestSuite({ describe, it, expect, beforeEach, afterEach }, sqliteFactor
     sizeEstimate: true,
   },
   password: false,
+  identity: true,
 });

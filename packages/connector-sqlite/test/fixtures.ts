@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -95,6 +95,10 @@ export const sqliteFactory: ConnectorFactory = {
       connector: createSqliteConnector({ path }),
       expectedRowCounts,
       snapshot: async () => snapshotFile(path),
+      async otherSpelling() {
+        await symlink(path, join(dir, 'link.db')).catch(() => {});
+        return createSqliteConnector({ path: join(dir, 'link.db') });
+      },
       async mutate() {
         const db = new DatabaseSync(path);
         db.exec(`

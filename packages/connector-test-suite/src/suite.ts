@@ -35,7 +35,8 @@ async function caught(promise: Promise<unknown>): Promise<FailureShape> {
  * Each test gets a fresh database from `factory.create()` and cleans it up afterwards. The tests
  * cover: round trip, dump failures (missing database, bad credentials), garbage and failing restore
  * input, cancellation of dump and restore (no child process left behind), `describe()`, secrets in
- * argv, and each declared capability (`rowCounts`, `sizeEstimate`, `excludeTables`, `atomicRestore`).
+ * argv, `identity()` (two spellings of one database agree, two databases differ), and each declared
+ * capability (`rowCounts`, `sizeEstimate`, `excludeTables`, `atomicRestore`).
  *
  * @param test the runner's API: `{ describe, it, expect, beforeEach, afterEach }` from vitest
  * @param factory builds the fixtures (databases and connectors)
@@ -134,6 +135,51 @@ export function connectorTestSuite(
           expect(await fixture.snapshot(), 'mutate() must change the snapshot').not.toEqual(before);
           await fixture.connector.restore(Readable.from([dump]));
           expect(await fixture.snapshot()).toEqual(before);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      options.identity === true
+        ? 'identity() names the database, not its spelling: two spellings agree, two databases differ'
+        : 'declares no identity()',
+      async () => {
+        await withFixture({ large: false }, async (fixture) => {
+          const connector = fixture.connector;
+          if (options.identity !== true) {
+            expect(connector.identity, 'identity() exists: pass identity: true').toBeUndefined();
+            return;
+          }
+          expect(connector.identity, 'identity: true but the connector has no identity()').toBeTypeOf(
+            'function',
+          );
+          expect(fixture.otherSpelling, 'identity: true needs fixture.otherSpelling()').toBeTypeOf(
+            'function',
+          );
+          const identity = await connector.identity!();
+          expect(identity).toMatch(/\S/);
+          expect(await connector.identity!(), 'identity() is stable').toBe(identity);
+          const other = await fixture.otherSpelling!();
+          try {
+            expect(other.target, 'otherSpelling() must spell the database differently').not.toBe(
+              connector.target,
+            );
+            expect(await other.identity?.(), `${other.target} and ${connector.target}`).toBe(identity);
+          } finally {
+            await other.close?.();
+          }
+          await withFixture({ large: false }, async (second) => {
+            expect(await second.connector.identity!(), 'two databases, one identity').not.toBe(identity);
+          });
+          // A database that does not exist has an identity of its own, or none (identity() rejects).
+          const missing = await factory.missingDatabase();
+          try {
+            const absent = await missing.identity!().catch(() => undefined);
+            expect(absent, 'a missing database has the identity of an existing one').not.toBe(identity);
+          } finally {
+            await missing.close?.();
+          }
         });
       },
       timeout,

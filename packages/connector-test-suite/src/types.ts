@@ -65,6 +65,13 @@ export interface ConnectorFixture {
   password?: string;
   /** Exact row counts per table right after seeding; when given, `rowCounts()` must equal them. */
   expectedRowCounts?: Record<string, number>;
+  /**
+   * A second connector reaching this fixture's database under another spelling: another host name
+   * for the same server (`localhost` for `127.0.0.1`), the default port left out, a unix socket, a
+   * symlink to the file. Its `target` must differ from the fixture connector's, and its
+   * `identity()` must equal it. Required when {@link ConnectorTestSuiteOptions.identity} is true.
+   */
+  otherSpelling?(): Connector | Promise<Connector>;
   /** Drops the database and removes anything the fixture created. Must not throw if already gone. */
   cleanup(): Promise<void>;
 }
@@ -120,6 +127,13 @@ export interface ConnectorTestSuiteOptions {
    * @default true
    */
   serverVersion?: boolean;
+  /**
+   * Whether the connector implements `identity()`. When true, the suite checks that two spellings
+   * of one database ({@link ConnectorFixture.otherSpelling}) give the same identity and two
+   * databases (two fixtures) differ; when false, that the connector has no `identity()`.
+   * @default false
+   */
+  identity?: boolean;
   /**
    * Per-test timeout in milliseconds.
    * @default 60000

@@ -33,7 +33,13 @@ export class DirConnector implements Connector {
 
   constructor(
     readonly dir: string,
-    readonly options: { password: string; excludeTables?: readonly string[]; leakPassword?: boolean } = {
+    readonly options: {
+      password: string;
+      excludeTables?: readonly string[];
+      leakPassword?: boolean;
+      /** Identity from the text of the path (the defect the suite must catch). */
+      textIdentity?: boolean;
+    } = {
       password: '',
     },
   ) {
@@ -42,6 +48,13 @@ export class DirConnector implements Connector {
 
   get target(): string {
     return `dir:${this.dir}`;
+  }
+
+  /** The directory's device and inode, so a symlink to it is the same database. */
+  async identity(): Promise<string> {
+    if (this.options.textIdentity) return this.target;
+    const info = await stat(this.dir, { bigint: true });
+    return `dir:${info.dev}:${info.ino}`;
   }
 
   #env() {

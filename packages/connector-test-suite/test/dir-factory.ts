@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectorFactory } from '../src/index.js';
@@ -7,7 +7,9 @@ import { DirConnector } from './dir-connector.js';
 const PASSWORD = 'dir-pässwörd s3cret';
 
 /** The factory a third party would write: a fresh seeded database per test, and a missing one. */
-export function dirFactory(variant: { leakPassword?: boolean } = {}): ConnectorFactory {
+export function dirFactory(
+  variant: { leakPassword?: boolean; textIdentity?: boolean } = {},
+): ConnectorFactory {
   return {
     async create(options) {
       const root = await mkdtemp(join(tmpdir(), 'bk-suite-'));
@@ -24,6 +26,7 @@ export function dirFactory(variant: { leakPassword?: boolean } = {}): ConnectorF
         password: PASSWORD,
         excludeTables: options.excludeTables,
         leakPassword: variant.leakPassword,
+        textIdentity: variant.textIdentity,
       });
       return {
         connector,
@@ -38,6 +41,11 @@ export function dirFactory(variant: { leakPassword?: boolean } = {}): ConnectorF
         },
         async mutate() {
           await writeFile(join(dir, 'audit.json'), JSON.stringify([['created'], ['mutated']]));
+        },
+        async otherSpelling() {
+          const link = join(root, 'link');
+          await symlink(dir, link).catch(() => {});
+          return new DirConnector(link, { password: PASSWORD, textIdentity: variant.textIdentity });
         },
         async clear() {
           for (const file of await readdir(dir)) await rm(join(dir, file));

@@ -17,6 +17,7 @@ connectorTestSuite({ describe, it, expect, beforeEach, afterEach }, dirFactory()
   capabilities,
   excludableTable: 'users',
   serverVersion: false,
+  identity: true,
 });
 
 /** An `it` that registers the named tests as expected failures (`it.fails`) and skips the rest. */
@@ -44,6 +45,27 @@ connectorTestSuite(
 connectorTestSuite({ describe, it: onlyFailing(/declares its capabilities/), expect }, dirFactory(), {
   name: 'connector with dishonest capabilities',
   capabilities: { ...capabilities, selectiveRestore: true },
+  excludableTable: 'users',
+  serverVersion: false,
+});
+
+// An identity taken from the text of the path (a symlink is "another database") fails the identity test.
+connectorTestSuite(
+  { describe, it: onlyFailing(/identity\(\) names the database/), expect },
+  dirFactory({ textIdentity: true }),
+  {
+    name: 'connector whose identity is the spelling',
+    capabilities,
+    excludableTable: 'users',
+    serverVersion: false,
+    identity: true,
+  },
+);
+
+// A connector with identity() that does not declare it fails (its flags are honest).
+connectorTestSuite({ describe, it: onlyFailing(/declares no identity/), expect }, dirFactory(), {
+  name: 'connector with an undeclared identity()',
+  capabilities,
   excludableTable: 'users',
   serverVersion: false,
 });

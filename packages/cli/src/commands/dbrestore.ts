@@ -1,6 +1,7 @@
-import { findBackup, ProcessError, validateInputPath } from '@bk/core';
+import { type Connector, findBackup, ProcessError, validateInputPath } from '@bk/core';
 import { createConfiguredStorage } from '../config/create-storage.js';
 import { selectDatabases } from '../config/select-databases.js';
+import type { ResolvedDatabase } from '../config/types.js';
 import type { CommandContext } from '../context.js';
 import { backupJson } from '../output/backup-json.js';
 import { formatBytes } from '../output/format.js';
@@ -9,6 +10,7 @@ import { confirmAndRestore } from './confirm-and-restore.js';
 import { checkDatabases, closeDatabases, openDatabases } from './connectors.js';
 import { parseDurationFlag } from './locking.js';
 import { parseJobsFlag, planRestoreJobs, restoreInParallel } from './restore-jobs.js';
+import { findConfiguredTwin } from './target-identity.js';
 
 /** Options of `bk dbrestore`. */
 export interface DbrestoreOptions {
@@ -30,6 +32,12 @@ export interface DbrestoreOptions {
   wait?: string;
   /** `--jobs N`: sessions of a PostgreSQL restore (2 or more restore in parallel). */
   jobs?: string;
+  /**
+   * `--allow-unverified-target`: let the drill write into `--to` even when bk cannot prove it is
+   * not a configured database (a connector without `identity()`, a configured database that cannot
+   * be asked).
+   */
+  allowUnverifiedTarget?: boolean;
 }
 
 /** `bk dbrestore`: restores the latest (or the given) backup, after asking unless `--noinput`. */
@@ -100,6 +108,7 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
           )
         : error;
     }
+    await refuseAliasRestore(database, connector, config.databases, signal);
     const plan = {
       storage,
       connector,
@@ -145,6 +154,33 @@ export async function run(context: CommandContext, options: DbrestoreOptions) {
   } finally {
     await closeDatabases(open);
   }
+}
+
+/**
+ * A configured database that another configured entry reaches too (`localhost` in one, `127.0.0.1`
+ * in the other; a symlink) is never restored into: the restore would replace the other one's data.
+ * Decided from what the servers report ({@link findConfiguredTwin}); when the database cannot be
+ * asked (it does not exist on a new server), the restore goes on and fails or creates as it would.
+ */
+async function refuseAliasRestore(
+  database: ResolvedDatabase,
+  connector: Connector,
+  databases: readonly ResolvedDatabase[],
+  signal: AbortSignal,
+): Promise<void> {
+  const search = await findConfiguredTwin({
+    candidate: connector,
+    candidateDatabase: database,
+    databases,
+    skip: database.name,
+    signal,
+  }).catch(() => undefined);
+  const twin = search?.twin;
+  if (twin === undefined) return;
+  throw new UsageError(
+    `databases.${database.name} (${connector.target}) is the configured database "${twin.database.name}" (${twin.target}) spelled another way: restoring "${database.name}" would replace it`,
+    { hint: 'keep one entry per database in the configuration: both back up and restore the same data' },
+  );
 }
 
 function cancelled(context: CommandContext) {

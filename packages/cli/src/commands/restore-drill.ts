@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { compareRowCounts, findBackup, type RowCountDifference, validateInputPath } from '@bk/core';
+import {
+  type Connector,
+  compareRowCounts,
+  findBackup,
+  type RowCountDifference,
+  validateInputPath,
+} from '@bk/core';
 import { CommandFailedError } from '../command-failed-error.js';
 import { createConnector } from '../config/create-connector.js';
 import { createConfiguredStorage } from '../config/create-storage.js';
@@ -14,6 +20,7 @@ import { UsageError } from '../usage-error.js';
 import { confirmAndRestore } from './confirm-and-restore.js';
 import { closeDatabases, type OpenDatabase } from './connectors.js';
 import type { DbrestoreOptions } from './dbrestore.js';
+import { findConfiguredTwin } from './target-identity.js';
 
 /** Planner estimates are compared with this tolerance (`--estimate`). */
 const ESTIMATE_TOLERANCE = 0.1;
@@ -30,9 +37,7 @@ async function scratchDatabase(live: ResolvedDatabase, url: string): Promise<Res
   }
   if (connector === 'sqlite') {
     const { parseSqliteUrl } = await import('@bk/connector-sqlite');
-    const path = resolve(parseSqliteUrl(url.trim()));
-    if (path === live.options.path) throw new UsageError('--to names the configured database itself');
-    return { name: live.name, connector, options: { path } };
+    return { name: live.name, connector, options: { path: resolve(parseSqliteUrl(url.trim())) } };
   }
   return { name: live.name, connector, options: { url } };
 }
@@ -62,10 +67,7 @@ export async function runDrill(
   const connector = await createConnector(scratch);
   const open: OpenDatabase[] = [{ database: scratch, connector }];
   try {
-    const live = database.connector === 'sqlite' ? undefined : await createConnector(database);
-    const same = live !== undefined && live.target === connector.target;
-    await live?.close?.();
-    if (same) throw new UsageError('--to names the configured database itself');
+    await refuseConfiguredTarget(context, config.databases, scratch, connector, options);
     if (options.check && !connector.capabilities.rowCounts) {
       throw new UsageError(`--check: the ${connector.id} connector cannot count rows`);
     }
@@ -147,6 +149,43 @@ export async function runDrill(
   } finally {
     await closeDatabases(open);
   }
+}
+
+/**
+ * The drill writes only into a database that is none of the configured ones, whatever the spelling
+ * of `--to`: what the server or the filesystem reports decides ({@link findConfiguredTwin}). When
+ * that cannot be proved (a connector without `identity()`, a configured database that cannot be
+ * asked), the drill refuses unless `--allow-unverified-target`.
+ */
+async function refuseConfiguredTarget(
+  context: CommandContext,
+  databases: readonly ResolvedDatabase[],
+  scratch: ResolvedDatabase,
+  connector: Connector,
+  options: DbrestoreOptions,
+): Promise<void> {
+  const { twin, unverified } = await findConfiguredTwin({
+    candidate: connector,
+    candidateDatabase: scratch,
+    databases,
+    signal: context.signal,
+  });
+  if (twin !== undefined) {
+    throw new UsageError(
+      `--to ${connector.target} is the configured database "${twin.database.name}" (${twin.target}): a drill never restores into a configured database`,
+      { hint: 'give --to a scratch database that is not in the configuration' },
+    );
+  }
+  if (unverified.length === 0) return;
+  if (options.allowUnverifiedTarget !== true) {
+    throw new UsageError(
+      `--to: bk cannot prove that ${connector.target} is not a configured database: ${unverified.join('; ')}`,
+      {
+        hint: 'pass --allow-unverified-target to restore into it anyway, once you are sure it is a scratch database',
+      },
+    );
+  }
+  context.reporter.warn(`--allow-unverified-target: ${unverified.join('; ')}`);
 }
 
 function row(difference: RowCountDifference): string[] {

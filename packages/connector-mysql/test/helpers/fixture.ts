@@ -109,6 +109,8 @@ export async function createFixture(
     login,
     expectedRowCounts,
     snapshot: () => snapshotTables(database),
+    // The same database through the socket as root: another host, no port, another user.
+    otherSpelling: () => createMysqlConnector(`mysql://root@localhost/${database}`),
     async mutate() {
       await sql(
         `UPDATE users SET name = 'changed', avatar = 0x01 WHERE id = 1;

@@ -99,6 +99,24 @@ export interface Connector {
    * out.
    */
   createDatabase?(options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * Which database this connector reaches, as the server or the filesystem reports it, never as
+   * the configuration spells it: an opaque string that two connectors reaching the same database
+   * resolve to equally (`localhost` or `127.0.0.1`, a unix socket or TCP, the default port left out,
+   * another user, a symlink or a hard link), and two different databases never do. When the
+   * database does not exist yet, it names where {@link Connector.createDatabase} would create it
+   * (the same server or directory, and the name), so a spelling of a configured database that does
+   * not exist yet is recognised too. Stable for as long as the server runs (it may change across a
+   * restart): compare identities taken in the same run, never store them.
+   *
+   * `bk dbrestore --to` (the restore drill) refuses a target whose identity equals that of any
+   * configured database, and `bk dbrestore` refuses a configured database that is an alias of
+   * another. Optional: without it, the drill refuses to write unless the user passes
+   * `--allow-unverified-target`. Rejects (like {@link Connector.check}) when the server cannot be
+   * asked; never creates or changes anything. Two strings that differ only where a connector's
+   * engine ignores the difference (letter case of names, say) must be made equal by the connector.
+   */
+  identity?(options?: { signal?: AbortSignal }): Promise<string>;
   /** Releases anything held (temp files, connections). */
   close?(): Promise<void>;
 }
