@@ -3,7 +3,16 @@ import { link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bk, mariadb, psql, tempDir, uniqueName, writeConfig } from './helpers.js';
+import {
+  bk,
+  MONGO_STANDIN_BIN,
+  mariadb,
+  mongoStandinServer,
+  psql,
+  tempDir,
+  uniqueName,
+  writeConfig,
+} from './helpers.js';
 
 // Target identity: "is this the same database" is decided by what the server or the filesystem
 // reports, never by the text of a URL. Every spelling below reaches a configured database; the drill
@@ -258,5 +267,42 @@ describe('target identity: a configured database that is an alias of another is 
     } finally {
       await psql('postgres', `DROP DATABASE IF EXISTS ${live} WITH (FORCE)`);
     }
+  });
+});
+
+describe('target identity: a connector that cannot say which database it reaches', () => {
+  it('MongoDB (no identity()): the drill refuses unless --allow-unverified-target; the same URL is refused even then', async () => {
+    const { dir: server, url } = await mongoStandinServer('pw', { items: [{ _id: 1, name: 'live' }] });
+    const dir = await tempDir('bk-ident-mongo-');
+    await writeConfig(dir, { remote: './remote', databases: { default: url } });
+    const env = { PATH: `${MONGO_STANDIN_BIN}:${process.env.PATH}`, BK_MONGO_STANDIN_DIR: server };
+    expect((await bk(dir, ['dbbackup'], { env })).exitCode).toBe(0);
+    const live = join(server, 'data', 'app', 'items.json');
+    await writeFile(live, JSON.stringify([{ _id: 1, name: 'changed since the backup' }]));
+    const content = () => readFile(live, 'utf8');
+    const before = await content();
+    const scratch = url.replace('/app?', '/scratch?');
+
+    const refused = await bk(dir, ['dbrestore', '--to', scratch, '--noinput'], { env });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.split('\n').slice(0, 2).join('\n')).toMatch(
+      /^bk: --to: bk cannot prove that mongodb:\/\/root:\*\*\*@127\.0\.0\.1:27017\/scratch.* is not a configured database: the mongo connector cannot tell .*\nhint: pass --allow-unverified-target/,
+    );
+    expect(refused.stderr).not.toContain('pw@');
+
+    const same = await bk(dir, ['dbrestore', '--to', url, '--noinput', '--allow-unverified-target'], { env });
+    expect(same.exitCode).toBe(2);
+    expect(same.stderr).toMatch(/^bk: --to .* is the configured database "default"/);
+    expect(await content()).toBe(before);
+
+    const allowed = await bk(dir, ['dbrestore', '--to', scratch, '--noinput', '--allow-unverified-target'], {
+      env,
+    });
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(allowed.stderr).toMatch(/warning: --allow-unverified-target: the mongo connector cannot tell/);
+    expect(JSON.parse(await readFile(join(server, 'data', 'scratch', 'items.json'), 'utf8'))).toEqual([
+      { _id: 1, name: 'live' },
+    ]);
+    expect(await content()).toBe(before);
   });
 });

@@ -8,8 +8,10 @@ import {
   createSecretFile,
   type DumpHandle,
   type DumpOptions,
+  EmptyBackupError,
   type ProcessSpec,
   type RestoreOptions,
+  readHead,
   runCommand,
   type SecretFile,
   spawnReader,
@@ -17,11 +19,11 @@ import {
 } from '@bk/core';
 import createDebug from 'debug';
 import { stringify } from 'yaml';
-import { type ArchivePrelude, GZIP_MAGIC, readPrelude } from './archive-prelude.js';
+import { knowsPrelude, readArchiveHead } from './archive-head.js';
+import { type ArchivePrelude, readPrelude } from './archive-prelude.js';
 import { buildDumpArgs, buildRestoreArgs, validateOptions } from './args.js';
 import { type MongoConnection, resolveConnection } from './connection.js';
 import { MongoEmptyDumpError } from './mongo-empty-dump-error.js';
-import { peekFirstChunk } from './peek.js';
 import { createPreludeTap } from './prelude-tap.js';
 import type { MongoConnectorOptions } from './types.js';
 
@@ -152,12 +154,18 @@ export class MongoConnector implements Connector {
       inputFailure ??= error;
     };
     input.on('error', recordFailure);
-    const head = await peekFirstChunk(input);
+    // An empty backup (0 bytes, a prelude listing no collection) is refused before mongorestore runs.
+    const head = await readHead(input, knowsPrelude);
+    const archive = readArchiveHead(head.bytes);
+    if (head.bytes.length === 0) throw new EmptyBackupError(this.target, '0 bytes');
+    if (archive.prelude?.collections === 0 && !this.#options.allowEmpty) {
+      throw new EmptyBackupError(this.target, 'a mongodump archive whose prelude lists no collection');
+    }
     await using config = await this.#configFile();
     this.#throwIfAborted('mongorestore', options.signal);
     if (inputFailure !== undefined) throw inputFailure;
-    const gzip = head?.subarray(0, 2).equals(GZIP_MAGIC) ?? false;
-    const source = head === undefined ? Readable.from([]) : input;
+    const gzip = archive.gzip;
+    const source = head.ended ? Readable.from([head.bytes]) : input;
     const args = buildRestoreArgs(this.#options, { database: this.database, gzip });
     await spawnWriter(this.#spec('mongorestore', args, config, options.signal), source);
   }

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { dumpToBuffer, watchArgv } from '@bk/connector-test-suite';
-import { BinaryNotFoundError, BkError, ConfigError, ProcessError } from '@bk/core';
+import { BinaryNotFoundError, BkError, ConfigError, EmptyBackupError, ProcessError } from '@bk/core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMongoConnector, MongoConnector, MongoEmptyDumpError, readPrelude } from '../src/index.js';
 import { createStandinBackend, type Doc, uniqueName } from './helpers/backend.js';
@@ -180,6 +181,30 @@ describe('failures', () => {
     expect((error as MongoEmptyDumpError).code).toBe('BK_MONGO_EMPTY_DUMP');
     const allowed = await dumpToBuffer(createMongoConnector({ url: backend.url(missing), allowEmpty: true }));
     expect(readPrelude(allowed)?.collections).toBe(0);
+  });
+
+  it('an empty backup (0 bytes, a prelude with no collection, gzipped too) is refused before mongorestore runs', async () => {
+    const database = await seed();
+    const before = await backend.snapshot(database);
+    const missing = uniqueName('bk_mongo_nothing');
+    const empty = await dumpToBuffer(createMongoConnector({ url: backend.url(missing), allowEmpty: true }));
+    for (const bytes of [Buffer.alloc(0), empty, gzipSync(empty)]) {
+      const error = await createMongoConnector(backend.url(database))
+        .restore(Readable.from([bytes]))
+        .catch((caught: unknown) => caught);
+      expect(error, String(error)).toBeInstanceOf(EmptyBackupError);
+      expect((error as Error).message).toMatch(
+        /^the backup is empty \((0 bytes|a mongodump archive whose prelude lists no collection)\)/,
+      );
+    }
+    expect(invocations().filter((call) => call.tool === 'mongorestore')).toEqual([]);
+    expect(await backend.snapshot(database)).toEqual(before);
+    // With allowEmpty, an empty archive is a backup of an empty database: mongorestore gets it.
+    await createMongoConnector({ url: backend.url(database), allowEmpty: true }).restore(
+      Readable.from([empty]),
+    );
+    expect(invocations().filter((call) => call.tool === 'mongorestore')).toHaveLength(1);
+    await backend.dropDatabase(database);
   });
 
   it('bad credentials: ProcessError exit 1 with the tool message, no password anywhere', async () => {

@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   AbortedError,
   ConfigError,
@@ -8,9 +8,11 @@ import {
   createSecretFile,
   type DumpHandle,
   type DumpOptions,
+  EmptyBackupError,
   ProcessError,
   type ProcessSpec,
   type RestoreOptions,
+  readHead,
   runCommand,
   type SecretFile,
   spawnReader,
@@ -19,6 +21,7 @@ import {
 import createDebug from 'debug';
 import { connectionTarget, resolveMysqlOptions } from './connection.js';
 import { renderDefaultsFile, type ToolFlavor } from './defaults-file.js';
+import { emptyDumpReason, hasStatement } from './dump-head.js';
 import { withMysqlHint } from './error-hints.js';
 import { pickBinary } from './find-binary.js';
 import type { MysqlConnection, MysqlConnectorOptions } from './types.js';
@@ -200,9 +203,14 @@ export class MysqlConnector implements Connector, AsyncDisposable {
     };
     input.on('error', onEarlyError);
     try {
+      // An empty backup (0 bytes, a header alone) is refused before the client touches the target.
+      const head = await readHead(input, (bytes) => hasStatement(bytes));
+      const empty = head.ended ? emptyDumpReason(head.bytes) : undefined;
+      if (empty !== undefined) throw new EmptyBackupError(this.target, empty);
+      const source = head.ended ? Readable.from([head.bytes]) : input;
       const tool = await this.#tool(this.clientBinary, signal);
       await using file = await this.#defaultsFile(tool.flavor);
-      if (earlyError !== undefined || (input.destroyed && !input.readableEnded)) {
+      if (earlyError !== undefined || (input.destroyed && !input.readableEnded && !head.ended)) {
         throw earlyError ?? new Error('restore input closed before its end');
       }
       const sandbox = await this.#supportsSandbox(this.clientBinary, signal);
@@ -216,7 +224,7 @@ export class MysqlConnector implements Connector, AsyncDisposable {
         ...(sandbox ? [MYSQL_SANDBOX_FLAG] : []),
         this.database,
       ];
-      const restored = spawnWriter(this.#spec({ file: this.clientBinary, args, context, signal }), input);
+      const restored = spawnWriter(this.#spec({ file: this.clientBinary, args, context, signal }), source);
       input.off('error', onEarlyError);
       try {
         await restored;

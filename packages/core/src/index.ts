@@ -43,6 +43,7 @@ export { validateInputPath } from './naming/input-path.js';
 export { formatTimestamp } from './naming/timestamp.js';
 export * from './notify/index.js';
 export * from './process/index.js';
+export { readHead, type StreamHead } from './restore/read-head.js';
 export {
   type RestoreDatabaseOptions,
   type RestoreDatabaseResult,
