@@ -271,7 +271,7 @@ describe('target identity: a configured database that is an alias of another is 
 });
 
 describe('target identity: a connector that cannot say which database it reaches', () => {
-  it('MongoDB (no identity()): the drill refuses unless --allow-unverified-target; the same URL is refused even then', async () => {
+  it('MongoDB (no identity()): the drill refuses unless --trust-target; the same URL is refused even then', async () => {
     const { dir: server, url } = await mongoStandinServer('pw', { items: [{ _id: 1, name: 'live' }] });
     const dir = await tempDir('bk-ident-mongo-');
     await writeConfig(dir, { remote: './remote', databases: { default: url } });
@@ -286,20 +286,20 @@ describe('target identity: a connector that cannot say which database it reaches
     const refused = await bk(dir, ['dbrestore', '--to', scratch, '--noinput'], { env });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr.split('\n').slice(0, 2).join('\n')).toMatch(
-      /^bk: --to: bk cannot prove that mongodb:\/\/root:\*\*\*@127\.0\.0\.1:27017\/scratch.* is not a configured database: the mongo connector cannot tell .*\nhint: pass --allow-unverified-target/,
+      /^bk: --to: bk cannot prove that mongodb:\/\/root:\*\*\*@127\.0\.0\.1:27017\/scratch.* is not a configured database: the mongo connector cannot tell .*\nhint: pass --trust-target/,
     );
     expect(refused.stderr).not.toContain('pw@');
 
-    const same = await bk(dir, ['dbrestore', '--to', url, '--noinput', '--allow-unverified-target'], { env });
+    const same = await bk(dir, ['dbrestore', '--to', url, '--noinput', '--trust-target'], { env });
     expect(same.exitCode).toBe(2);
     expect(same.stderr).toMatch(/^bk: --to .* is the configured database "default"/);
     expect(await content()).toBe(before);
 
-    const allowed = await bk(dir, ['dbrestore', '--to', scratch, '--noinput', '--allow-unverified-target'], {
+    const allowed = await bk(dir, ['dbrestore', '--to', scratch, '--noinput', '--trust-target'], {
       env,
     });
     expect(allowed.exitCode, allowed.stderr).toBe(0);
-    expect(allowed.stderr).toMatch(/warning: --allow-unverified-target: the mongo connector cannot tell/);
+    expect(allowed.stderr).toMatch(/warning: --trust-target: the mongo connector cannot tell/);
     expect(JSON.parse(await readFile(join(server, 'data', 'scratch', 'items.json'), 'utf8'))).toEqual([
       { _id: 1, name: 'live' },
     ]);

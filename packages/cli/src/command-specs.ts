@@ -87,7 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "restore into this scratch database instead (a drill; the configured database is not touched; a missing database is created); ${VAR} is read from the environment, so a password need not be on the command line: --to 'postgres://app:${SCRATCH_PW}@db/scratch'",
       },
       {
-        flags: '--allow-unverified-target',
+        flags: '--trust-target',
         description:
           'with --to: restore even when bk cannot prove the target is none of the configured databases (a connector without identity(), a configured database that cannot be reached)',
       },

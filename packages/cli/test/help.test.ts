@@ -131,6 +131,10 @@ describe('bk help and version', () => {
                                  database is created); \${VAR} is read from the
                                  environment, so a password need not be on the command
                                  line: --to 'postgres://app:\${SCRATCH_PW}@db/scratch'
+        --trust-target           with --to: restore even when bk cannot prove the
+                                 target is none of the configured databases (a
+                                 connector without identity(), a configured database
+                                 that cannot be reached)
         --check                  with --to: compare per-table row counts with the
                                  manifest; exit 1 if they differ
         --estimate               with --check: count rows from planner estimates (10%

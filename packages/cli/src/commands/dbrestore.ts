@@ -33,11 +33,11 @@ export interface DbrestoreOptions {
   /** `--jobs N`: sessions of a PostgreSQL restore (2 or more restore in parallel). */
   jobs?: string;
   /**
-   * `--allow-unverified-target`: let the drill write into `--to` even when bk cannot prove it is
+   * `--trust-target`: let the drill write into `--to` even when bk cannot prove it is
    * not a configured database (a connector without `identity()`, a configured database that cannot
    * be asked).
    */
-  allowUnverifiedTarget?: boolean;
+  trustTarget?: boolean;
 }
 
 /** `bk dbrestore`: restores the latest (or the given) backup, after asking unless `--noinput`. */

@@ -155,7 +155,7 @@ export async function runDrill(
  * The drill writes only into a database that is none of the configured ones, whatever the spelling
  * of `--to`: what the server or the filesystem reports decides ({@link findConfiguredTwin}). When
  * that cannot be proved (a connector without `identity()`, a configured database that cannot be
- * asked), the drill refuses unless `--allow-unverified-target`.
+ * asked), the drill refuses unless `--trust-target`.
  */
 async function refuseConfiguredTarget(
   context: CommandContext,
@@ -177,15 +177,15 @@ async function refuseConfiguredTarget(
     );
   }
   if (unverified.length === 0) return;
-  if (options.allowUnverifiedTarget !== true) {
+  if (options.trustTarget !== true) {
     throw new UsageError(
       `--to: bk cannot prove that ${connector.target} is not a configured database: ${unverified.join('; ')}`,
       {
-        hint: 'pass --allow-unverified-target to restore into it anyway, once you are sure it is a scratch database',
+        hint: 'pass --trust-target to restore into it anyway, once you are sure it is a scratch database',
       },
     );
   }
-  context.reporter.warn(`--allow-unverified-target: ${unverified.join('; ')}`);
+  context.reporter.warn(`--trust-target: ${unverified.join('; ')}`);
 }
 
 function row(difference: RowCountDifference): string[] {

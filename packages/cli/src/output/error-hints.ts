@@ -55,6 +55,12 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     hint: 'restore an older backup (bk listbackups) and check the remote; the target was not changed',
     exitCode: 1,
   },
+  BK_EMPTY_BACKUP: {
+    explanation:
+      'a backup holds no database (0 bytes, or only the dump tool’s header); it passed its sha256 check',
+    hint: 'restore an earlier backup (bk listbackups) and check how it was made; the target was not changed',
+    exitCode: 1,
+  },
   BK_BACKUP_NOT_FOUND: {
     explanation: 'no complete backup (with a manifest) matches the database or --input-path',
     hint: 'run bk listbackups to see what exists',

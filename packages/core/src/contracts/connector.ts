@@ -112,7 +112,7 @@ export interface Connector {
    * `bk dbrestore --to` (the restore drill) refuses a target whose identity equals that of any
    * configured database, and `bk dbrestore` refuses a configured database that is an alias of
    * another. Optional: without it, the drill refuses to write unless the user passes
-   * `--allow-unverified-target`. Rejects (like {@link Connector.check}) when the server cannot be
+   * `--trust-target`. Rejects (like {@link Connector.check}) when the server cannot be
    * asked; never creates or changes anything. Two strings that differ only where a connector's
    * engine ignores the difference (letter case of names, say) must be made equal by the connector.
    */
