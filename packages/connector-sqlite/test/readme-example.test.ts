@@ -1,6 +1,6 @@
 // The complete example of @bk/connector-test-suite's README, cut from this file (the last test
 // checks that the two agree, apart from the import of the connector and of readFile).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -38,6 +38,11 @@ const factory: ConnectorFactory = {
         db.close();
       },
       expectedRowCounts: { items: large ? 200_000 : 10 },
+      // The same database spelled another way (for identity()): a symlink; a server: localhost.
+      async otherSpelling() {
+        await symlink(path, join(dir, 'link.db'));
+        return createSqliteConnector({ path: join(dir, 'link.db') });
+      },
       cleanup: () => rm(dir, { recursive: true, force: true }),
     };
   },
@@ -58,6 +63,7 @@ connectorTestSuite({ describe, it, expect, beforeEach, afterEach }, factory, {
     sizeEstimate: true,
   },
   password: false, // SQLite has no credentials; a server connector sets fixture.password instead
+  identity: true, // identity(): two spellings agree, two databases differ
 });
 
 // ...then your engine-specific tests.
@@ -69,6 +75,6 @@ it('the README example is this file', async () => {
   const body = self
     .slice(self.indexOf('import {'), self.indexOf("\nit('the README example"))
     .replace("from '../src/index.js'", "from '@bk/connector-sqlite'")
-    .replace('mkdtemp, readFile, rm', 'mkdtemp, rm');
+    .replace('mkdtemp, readFile, rm, symlink', 'mkdtemp, rm, symlink');
   expect(body).toBe(snippet);
 });
