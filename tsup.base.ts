@@ -12,4 +12,6 @@ export const baseConfig: Options = {
   clean: false,
   splitting: false,
   treeshake: true,
+  // Classes keep their names (`ProcessError`, not `_ProcessError`) in stack traces and `.name`.
+  keepNames: true,
 };

@@ -40,6 +40,15 @@ describe.each(names)('packages/%s', (name) => {
     expect(Object.keys(main)[0]).toBe('types');
   });
 
+  it('the build keeps class names: no _ProcessError-style renamed class in dist', async () => {
+    const dist = join(ROOT, 'packages', name, 'dist');
+    const files = (await readdir(dist)).filter((file) => file.endsWith('.js'));
+    for (const file of files) {
+      const code = await readFile(join(dist, file), 'utf8');
+      expect(code.match(/\bclass _[A-Z]\w*Error\b/g), `${name}/dist/${file}`).toBeNull();
+    }
+  });
+
   it('README has Install, Usage, Options, Errors and Testing sections', async () => {
     const readme = await readFile(join(ROOT, 'packages', name, 'README.md'), 'utf8');
     for (const section of ['Install', 'Usage', 'Options', 'Errors', 'Testing']) {

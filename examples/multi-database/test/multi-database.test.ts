@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -96,5 +96,41 @@ describe('examples/multi-database', () => {
     restored.close();
     expect((await psql('SELECT name FROM users', pgDatabase)).stdout).toBe('pg ✓');
     expect((await mariadb('SELECT item FROM orders', mariaDatabase)).stdout).toBe('maria ✓');
+  });
+  it('from a fresh clone: node setup.mjs creates what the config names, then dbbackup --all works', async () => {
+    const config = await readFile(join(here, 'bk.config.ts'), 'utf8');
+    // The defaults name the example's own databases, never the server's `postgres` or `test`.
+    expect(config).not.toMatch(/:-(postgres|test)\}/);
+    const fresh = {
+      ...env,
+      BK_REMOTE: join(work, 'fresh-remote'),
+      CACHE_DB: join(work, 'fresh', 'cache.db'),
+      PG_DATABASE: `bk_example_fresh_${suffix}`,
+      MARIADB_DATABASE: `bk_example_fresh_${suffix}`,
+    };
+    try {
+      const setup = await execa('node', ['setup.mjs'], { cwd: here, env: fresh, reject: false, all: true });
+      expect(setup.exitCode, setup.all).toBe(0);
+      const backup = await execa('node', [bin, 'dbbackup', '--all'], {
+        cwd: here,
+        env: fresh,
+        reject: false,
+        all: true,
+      });
+      expect(backup.exitCode, backup.all).toBe(0);
+      const listed = await execa('node', [bin, 'listbackups', '--json'], { cwd: here, env: fresh });
+      expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(3);
+    } finally {
+      const drop = await execa('node', ['setup.mjs', '--drop'], {
+        cwd: here,
+        env: fresh,
+        reject: false,
+        all: true,
+      });
+      expect(drop.exitCode, drop.all).toBe(0);
+    }
+    expect(
+      (await psql(`SELECT count(*) FROM pg_database WHERE datname = '${fresh.PG_DATABASE}'`)).stdout,
+    ).toBe('0');
   });
 });

@@ -18,8 +18,13 @@ export async function main(args: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommandLineError) {
-      process.stderr.write(redactOutput(`bk: ${error.message.replace(/\n+/g, ' ').trim()}\n`));
-      process.stderr.write(`hint: run bk ${error.command ? `${error.command} ` : ''}--help\n`);
+      const message = error.message.replace(/\n+/g, ' ').trim();
+      const hint = `run bk ${error.command ? `${error.command} ` : ''}--help`;
+      process.stderr.write(redactOutput(`bk: ${message}\n`));
+      process.stderr.write(`hint: ${hint}\n`);
+      // --json promises a final result object on stdout even when the command line is wrong.
+      if (wantsJson(args))
+        writeJsonResult(error.command, { code: 'BK_USAGE', message: redactOutput(message), hint });
       return 2;
     }
     if (error instanceof CommanderError) {
@@ -29,6 +34,25 @@ export async function main(args: readonly string[]): Promise<number> {
     const summary = summarizeError(error);
     process.stderr.write(redactOutput(`bk: ${summary.message}\n`));
     if (summary.hint) process.stderr.write(redactOutput(`hint: ${summary.hint}\n`));
+    if (wantsJson(args)) {
+      const { code, message, hint } = summary;
+      writeJsonResult(undefined, {
+        code,
+        message: redactOutput(message),
+        ...(hint ? { hint: redactOutput(hint) } : {}),
+      });
+    }
     return summary.exitCode;
   }
+}
+
+/** Whether `--json` was given (before a `--`), even if the rest of the command line is wrong. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+function writeJsonResult(command: string | undefined, error: Record<string, unknown>): void {
+  const result = { type: 'result', ...(command ? { command } : {}), ok: false, error };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BK_ERROR_CODES } from '@bk/core';
 import { ERROR_HINTS } from '../src/output/error-hints.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -28,6 +29,10 @@ describe('error codes', () => {
   it('every code thrown in any package has an explanation and a hint in the CLI table', async () => {
     const missing = [...(await codesInSources())].filter((code) => !(code in ERROR_HINTS));
     expect(missing).toEqual([]);
+  });
+
+  it('@bk/core exports BK_ERROR_CODES (and the BkErrorCode union): exactly the codes of the table', () => {
+    expect([...BK_ERROR_CODES].sort()).toEqual(Object.keys(ERROR_HINTS).sort());
   });
 
   it('docs/errors.md lists exactly the codes of the table', async () => {

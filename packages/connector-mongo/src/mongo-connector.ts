@@ -9,6 +9,7 @@ import {
   type DumpHandle,
   type DumpOptions,
   EmptyBackupError,
+  failStream,
   type ProcessSpec,
   type RestoreOptions,
   readHead,
@@ -121,7 +122,8 @@ export class MongoConnector implements Connector {
       this.#checkPrelude(tap.prelude());
     };
     const done = run().catch((error: unknown) => {
-      if (!tap.stream.writableEnded) tap.stream.end();
+      // Never a normal end after a failure: a consumer that forgets `done` must not store it.
+      if (!tap.stream.writableEnded) failStream(tap.stream, error as Error);
       throw error;
     });
     done.catch(() => {});

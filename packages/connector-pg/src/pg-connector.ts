@@ -7,6 +7,7 @@ import {
   createSecretFile,
   type DumpHandle,
   type DumpOptions,
+  failStream,
   ProcessError,
   type ProcessSpec,
   type RestoreOptions,
@@ -124,7 +125,7 @@ export class PgConnector implements Connector, AsyncDisposable {
         });
         const handle = spawnReader(spec);
         handle.stream.pipe(output);
-        handle.stream.once('error', (error) => output.destroy(error));
+        handle.stream.once('error', (error) => failStream(output, error));
         // A consumer that gives up closes the pipe, so pg_dump stops instead of blocking.
         output.once('close', () => handle.stream.destroy());
         try {
@@ -137,7 +138,7 @@ export class PgConnector implements Connector, AsyncDisposable {
       }
     })();
     done.catch((error: unknown) => {
-      if (!output.writableEnded) output.destroy(error as Error);
+      if (!output.writableEnded) failStream(output, error as Error);
     });
     return { stream: output, done };
   }

@@ -8,7 +8,10 @@ export async function dumpToBuffer(connector: Connector, signal?: AbortSignal): 
   const read = (async () => {
     for await (const chunk of handle.stream) chunks.push(chunk as Buffer);
   })();
-  await Promise.all([read, handle.done]);
+  // `done` carries the connector's own error; the stream fails with it or with a rawer one.
+  const [reading, dumping] = await Promise.allSettled([read, handle.done]);
+  if (dumping.status === 'rejected') throw dumping.reason;
+  if (reading.status === 'rejected') throw reading.reason;
   return Buffer.concat(chunks);
 }
 

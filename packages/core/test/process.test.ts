@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -30,13 +31,39 @@ describe('spawnReader', () => {
       secrets: ['hunter2'],
       context: 'dump of "default"',
     });
-    expect(await text(handle.stream)).toBe('partial\n');
+    const streamError = await text(handle.stream).catch((caught: unknown) => caught);
     const error = await handle.done.catch((caught: unknown) => caught);
+    // The stream fails with the same error instead of ending: no reader takes it for a whole dump.
+    expect(streamError).toBe(error);
     expect(error).toBeInstanceOf(ProcessError);
     expect((error as ProcessError).exitCode).toBe(3);
     expect((error as ProcessError).message).toBe(
       'fake_dump exited 3: FATAL: password *** rejected (dump of "default")',
     );
+  });
+
+  it('a consumer that forgets done never stores a failed dump as complete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bk-forgot-done-'));
+    const handle = spawnReader({ name: 'fake_dump', file: 'sh', args: ['-c', 'seq 1 50000; exit 1'] });
+    const stored = join(dir, 'dump.sql');
+    const error = await pipeline(handle.stream, createWriteStream(stored)).catch((caught: unknown) => caught);
+    expect(ProcessError.isInstance(error)).toBe(true);
+    expect((error as ProcessError).message).toMatch(/^fake_dump exited 1/);
+    await handle.done.catch(() => {});
+  });
+
+  it('a failed dump never crashes a consumer that only awaits done (no error listener)', async () => {
+    const handle = spawnReader({ name: 'fake_dump', file: 'sh', args: ['-c', 'echo partial; exit 4'] });
+    let ended = false;
+    handle.stream.on('end', () => {
+      ended = true;
+    });
+    handle.stream.resume();
+    const error = await handle.done.catch((caught: unknown) => caught);
+    expect((error as ProcessError).exitCode).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    expect(handle.stream.destroyed).toBe(true);
   });
 
   it('reports a killed process by its signal', async () => {

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupDatabase, createStorage, listBackups, ProcessError, runCommand } from '../src/index.js';
+import {
+  backupDatabase,
+  createStorage,
+  listBackups,
+  ProcessError,
+  readFailureRecord,
+  runCommand,
+} from '../src/index.js';
 import { dataFile, filesUnder, tempDir } from './helpers/fixtures.js';
 import { createTestConnector } from './helpers/test-connector.js';
 
@@ -66,5 +73,41 @@ describe('row counts run beside the dump', () => {
     expect(Date.now() - started).toBeLessThan(2500);
     expect(await listBackups({ storage: createStorage(remote) })).toEqual([]);
     expect(filesUnder(remote).filter((path) => !path.startsWith('db/.partial/'))).toEqual([]);
+  });
+  it('a count that fails before the dump (connection refused) is that failure, not an interrupt, and is recorded', async () => {
+    const dir = tempDir();
+    const remote = join(dir, 'remote');
+    const data = dataFile(dir, 64 * 1024);
+    const base = createTestConnector({ dataFile: data.path, target: join(dir, 'target') });
+    // describe() is still talking to the server when the count fails: the failure aborts it.
+    const connector = {
+      ...base,
+      describe: async (options?: { signal?: AbortSignal }) => {
+        await runCommand({
+          name: 'fake_describe',
+          file: 'sleep',
+          args: ['5'],
+          ...(options?.signal ? { signal: options.signal } : {}),
+        });
+        return base.describe();
+      },
+      rowCounts: (options?: { signal?: AbortSignal }) =>
+        runCommand({
+          name: 'fake_count',
+          file: 'sh',
+          args: ['-c', 'sleep 0.2; echo "fake_count: connection refused" >&2; exit 2'],
+          ...(options?.signal ? { signal: options.signal } : {}),
+        }).then(() => ({ items: 0 })),
+    };
+    const storage = createStorage(remote);
+    const error = await backupDatabase({ storage, connector, database: 'main' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as ProcessError).code).toBe('BK_PROCESS_FAILED');
+    expect((error as ProcessError).category).toBe('operation');
+    expect((error as Error).message).toMatch(/fake_count exited 2: fake_count: connection refused/);
+    const record = await readFailureRecord({ storage, database: 'main' });
+    expect(record?.error).toMatch(/connection refused/);
+    expect(await listBackups({ storage })).toEqual([]);
   });
 });

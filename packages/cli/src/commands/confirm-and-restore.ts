@@ -49,9 +49,7 @@ export async function confirmAndRestore(
 ): Promise<RestoreDatabaseResult | undefined> {
   const { reporter, signal } = context;
   if (plan.question !== undefined) {
-    const { confirm } = await import('@inquirer/prompts');
-    const yes = await confirm({ message: plan.question, default: false }, { signal, output: process.stderr });
-    if (!yes) return undefined;
+    if (!(await confirmOrEndOfInput(plan.question, signal))) return undefined;
   }
   const restore =
     plan.restore ??
@@ -79,4 +77,34 @@ export async function confirmAndRestore(
     `${plan.database}: restored ${restored.backup.path}${plan.into ?? ''}  ${formatBytes(restored.bytes)}  ${formatDuration(restored.durationMs)}`,
   );
   return restored;
+}
+
+/**
+ * Asks `question` (default no). Ctrl-D (end of input) answers no, as `rm -i` does: the prompt
+ * library would otherwise wait forever on a closed terminal and Node would exit 13 with a warning.
+ */
+async function confirmOrEndOfInput(question: string, signal: AbortSignal): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  const endOfInput = new AbortController();
+  const onKeypress = (_text: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (key?.ctrl && key.name === 'd') endOfInput.abort();
+  };
+  const onEnd = () => endOfInput.abort();
+  process.stdin.on('keypress', onKeypress);
+  process.stdin.once('end', onEnd);
+  try {
+    return await confirm(
+      { message: question, default: false },
+      { signal: AbortSignal.any([signal, endOfInput.signal]), output: process.stderr },
+    );
+  } catch (error) {
+    if (endOfInput.signal.aborted && !signal.aborted) {
+      process.stderr.write('\n');
+      return false;
+    }
+    throw error;
+  } finally {
+    process.stdin.off('keypress', onKeypress);
+    process.stdin.off('end', onEnd);
+  }
 }

@@ -45,6 +45,11 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     hint: 'fix what the tool’s own error names (host, credentials, database, permissions) and run the command again',
     exitCode: 1,
   },
+  BK_CONNECTOR_NOT_INSTALLED: {
+    explanation: 'the connector package of a configured database (such as @bk/connector-pg) is not installed',
+    hint: 'install the package the message names next to bk (npm install -g @bk/connector-pg)',
+    exitCode: 2,
+  },
   BK_BINARY_NOT_FOUND: {
     explanation: 'a program bk needs (pg_dump, mariadb-dump, sqlite3, mongodump, ...) is not on PATH',
     hint: 'install the client tools of the engine, or set the binary path in the database options',
@@ -83,7 +88,7 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     exitCode: 1,
   },
   BK_NOTIFY_FAILED: {
-    explanation: 'a notification (webhook, Slack, healthchecks) could not be delivered',
+    explanation: 'a notifier could not deliver (library NotifyError); bk only warns, never exits with it',
     hint: 'check the notify URL and network; the backup itself is not affected',
     exitCode: 1,
   },

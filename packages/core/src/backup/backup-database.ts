@@ -82,10 +82,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   let estimatedBytes: number | undefined;
   emit({ type: 'started', operation: 'backup', database });
   const cleanup: string[] = [];
+  // Independent steps run side by side: the remote's and the database's round trips overlap.
+  // The first failure aborts the others (their processes are killed) and is the one reported.
+  const siblings = new AbortController();
   try {
-    // Independent steps run side by side: the remote's and the database's round trips overlap.
-    // The first failure aborts the others (their processes are killed) and is the one reported.
-    const siblings = new AbortController();
     const preSignal = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
     const countRows = connector.capabilities.rowCounts && options.countRows !== false && connector.rowCounts;
     const sized = connector.capabilities.sizeEstimate && connector.estimateSize;
@@ -193,9 +193,12 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       name,
     });
     return { backup, pruned };
-  } catch (caught) {
+  } catch (thrown) {
     // Manifest first, then objects: never an object outside .partial/ without its manifest.
     for (const path of cleanup) await bestEffortDelete(storage, path);
+    // A step that failed first (a row count refused by the server) aborted its siblings: report
+    // that failure, not the interrupt it caused in whichever step happened to be awaited.
+    const caught = !signal?.aborted && siblings.signal.aborted ? siblings.signal.reason : thrown;
     const error =
       signal?.aborted && !isAbortError(caught)
         ? toBkError(signal.reason, what, true)

@@ -52,12 +52,21 @@ export async function streamDump(options: {
   };
   try {
     const dump = options.connector.dump({ signal: internal });
-    dump.stream.once('error', (error) => counter.destroy(error));
+    // A failed dump fails its stream too: that is the dump's failure, recorded before the upload's
+    // (which it causes); `done`'s error, when it comes, replaces it (a connector may refine it).
+    dump.stream.once('error', (error) => {
+      fail('dump', error);
+      counter.destroy(error);
+    });
     internal.addEventListener('abort', () => counter.destroy(), { once: true });
     dump.stream.pipe(counter);
     const dumped = dump.done.then(
       () => undefined,
-      (error: unknown) => fail('dump', error),
+      (error: unknown) => {
+        const fromStream = failures.find((failure) => failure.side === 'dump');
+        if (fromStream) fromStream.error = error;
+        else fail('dump', error);
+      },
     );
     // `estimatedBytes` is an RcloneStorage extension; other storages ignore it.
     const putOptions: Parameters<Storage['put']>[2] & { estimatedBytes?: number } = { signal: internal };

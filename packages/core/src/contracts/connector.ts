@@ -35,7 +35,11 @@ export interface RestoreOptions {
 
 /** A running dump: read `stream` to the end, and await `done` for the tool's exit. */
 export interface DumpHandle {
-  /** The dump bytes, exactly as the backup stores them. */
+  /**
+   * The dump bytes, exactly as the backup stores them. When the dump fails, the stream fails too
+   * (an `error` event, never a normal end), so a consumer that forgets `done` cannot store a
+   * truncated dump as a complete one. `spawnReader` does this for you.
+   */
   stream: Readable;
   /**
    * Settles when the dump tool has exited: rejects with a `ProcessError` (exit code and stderr

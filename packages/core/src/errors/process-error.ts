@@ -41,7 +41,7 @@ export class ProcessError extends BkError {
   readonly context: string | undefined;
 
   constructor(fields: ProcessErrorFields, options: BkErrorOptions & { code?: string } = {}) {
-    super(options.code ?? 'BK_PROCESS_FAILED', ProcessError.format(fields), options);
+    super(options.code ?? 'BK_PROCESS_FAILED', formatProcessError(fields), options);
     this.name = 'ProcessError';
     this.process = fields.process;
     this.exitCode = fields.exitCode;
@@ -55,23 +55,33 @@ export class ProcessError extends BkError {
    * For callers that know the remedy better than the code's generic hint.
    */
   withHint(hint: string): ProcessError {
-    const { process, exitCode, signal, stderrTail, context } = this;
-    return new ProcessError(
-      { process, exitCode, signal, stderrTail, context },
-      { code: this.code, hint, cause: this },
-    );
+    return withAnotherHint(this, hint);
   }
 
   /** Builds the one-line message of a `ProcessError`. */
   static format(fields: ProcessErrorFields): string {
-    const how =
-      fields.exitCode !== undefined
-        ? `exited ${fields.exitCode}`
-        : fields.signal
-          ? `was killed by ${fields.signal}`
-          : 'failed';
-    const tail = fields.stderrTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
-    const context = fields.context ? ` (${fields.context})` : '';
-    return `${fields.process} ${how}${tail ? `: ${tail}` : ''}${context}`;
+    return formatProcessError(fields);
   }
+}
+
+// Outside the class: a class body that names its own class makes the bundler rename it
+// (`_ProcessError` in stack traces).
+function formatProcessError(fields: ProcessErrorFields): string {
+  const how =
+    fields.exitCode !== undefined
+      ? `exited ${fields.exitCode}`
+      : fields.signal
+        ? `was killed by ${fields.signal}`
+        : 'failed';
+  const tail = fields.stderrTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+  const context = fields.context ? ` (${fields.context})` : '';
+  return `${fields.process} ${how}${tail ? `: ${tail}` : ''}${context}`;
+}
+
+function withAnotherHint(error: ProcessError, hint: string): ProcessError {
+  const { process, exitCode, signal, stderrTail, context } = error;
+  return new ProcessError(
+    { process, exitCode, signal, stderrTail, context },
+    { code: error.code, hint, cause: error },
+  );
 }

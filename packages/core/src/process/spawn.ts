@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import { pipeline, type Readable, Transform, type Writable } from 'node:stream';
 import createDebug from 'debug';
 import { execa, type ResultPromise } from 'execa';
 import type { DumpHandle } from '../contracts/connector.js';
@@ -7,6 +7,7 @@ import { BinaryNotFoundError } from '../errors/binary-not-found-error.js';
 import { ProcessError } from '../errors/process-error.js';
 import { Redactor } from '../secrets/redact.js';
 import { formatCommand, reportCommand } from './command-log.js';
+import { failStream } from './fail-stream.js';
 import { StderrTail } from './stderr-tail.js';
 
 const debug = createDebug('bk:process');
@@ -115,17 +116,41 @@ function settle(
 }
 
 /**
+ * The program's stdout, whose end is held back until the program has exited: it ends when `exited`
+ * resolves and fails with `exited`'s error when it rejects ({@link failStream}: destroyed without
+ * an error when nobody listens), so a consumer that only reads the stream (and forgets `done`)
+ * never takes a failed dump's output for a complete one. Destroying the
+ * returned stream destroys stdout, so the program stops instead of blocking on a full pipe.
+ */
+function holdEndUntil(stdout: Readable, exited: Promise<void>): Readable {
+  const held = new Transform({
+    transform(chunk, _encoding, callback) {
+      callback(null, chunk);
+    },
+    flush(callback) {
+      exited.then(
+        () => callback(),
+        (error: unknown) => failStream(held, error as Error),
+      );
+    },
+  });
+  pipeline(stdout, held, () => {});
+  return held;
+}
+
+/**
  * Runs a program whose stdout is the data (a dump tool). Read `stream` to the end and await `done`;
- * `done` rejects with the program's exit code and stderr tail when it fails, even if the stream ended.
+ * `done` rejects with the program's exit code and stderr tail when it fails, and `stream` then fails
+ * with the same error instead of ending.
  */
 export function spawnReader(spec: ProcessSpec): DumpHandle {
   const { child, tail, redactor } = start(spec, { stdin: 'ignore', stdout: 'pipe' });
-  const stream = child.stdout as Readable;
+  const done = settle(child, spec, tail, redactor);
+  const stream = holdEndUntil(child.stdout as Readable, done);
   // After an abort nobody wants the rest: a paused consumer must not keep the killed program's
   // stdout (and so `done`) open.
   const onAbort = () => stream.destroy();
   spec.signal?.addEventListener('abort', onAbort, { once: true });
-  const done = settle(child, spec, tail, redactor);
   const forget = () => spec.signal?.removeEventListener('abort', onAbort);
   done.then(forget, forget);
   return { stream, done };
