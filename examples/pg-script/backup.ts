@@ -6,7 +6,7 @@ import { backupDatabase, createStorage, listBackups, restoreDatabase } from '@bk
 import { Rclone } from '@bk/rclone';
 
 const source = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const scratch = process.env.SCRATCH_URL ?? 'postgres://postgres@127.0.0.1:5432/scratch';
+const scratch = process.env.SCRATCH_URL ?? 'postgres://postgres@127.0.0.1:5432/bk_example_scratch';
 const remote = process.env.REMOTE ?? './backups';
 
 // @bk/rclone works on its own too.
@@ -37,6 +37,8 @@ for (const listed of await listBackups({ storage, database: 'main' })) {
 
 // Restore the latest backup into the scratch database (never the source).
 const target = createPgConnector(scratch);
+// A restore needs its target database: create the scratch one when it does not exist yet.
+if (await target.createDatabase()) console.log(`created ${target.target}`);
 const restored = await restoreDatabase({
   storage,
   connector: target,

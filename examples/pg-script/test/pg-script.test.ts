@@ -18,7 +18,6 @@ const psql = (sql: string, database = 'postgres') =>
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bk-example-pg-'));
   await psql(`CREATE DATABASE ${source}`);
-  await psql(`CREATE DATABASE ${scratch}`);
   await psql(
     "CREATE TABLE items (id int PRIMARY KEY, label text); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g",
     source,
@@ -32,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('examples/pg-script', () => {
-  it('backs up, lists and restores into a scratch database with the libraries only', async () => {
+  it('backs up, lists and restores into a scratch database it creates, with the libraries only', async () => {
     const result = await execa('node', [script], {
       cwd: work,
       env: {
@@ -42,6 +41,8 @@ describe('examples/pg-script', () => {
       },
     });
     expect(result.stdout).toMatch(/^rclone v?\d/m);
+    // The scratch database did not exist: the script created it before restoring.
+    expect(result.stdout).toMatch(/^created postgres:\/\/postgres@127\.0\.0\.1:5432\/bk_example_scratch_/m);
     expect(result.stdout).toMatch(/^backed up db\/main-\d{4}-\d\d-\d\d-\d{6}\.pgdump \(\d+ bytes/m);
     expect(result.stdout).toMatch(/^listed db\/main-/m);
     expect(result.stdout).toMatch(
