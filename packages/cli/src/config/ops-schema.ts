@@ -46,6 +46,19 @@ const notifier = z.discriminatedUnion(
   { error: 'expected a notifier { "type": "webhook" | "slack" | "healthchecks", "url": ... }' },
 );
 
+/** An IANA time zone Node knows (`Europe/Paris`, `UTC`): checked here, so a typo is exit 2 naming the key. */
+const timeZone = z.string().refine(
+  (name) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an IANA time zone such as "Europe/Paris" or "UTC"' },
+);
+
 const job = z.strictObject({
   name: z
     .string()
@@ -57,7 +70,7 @@ const job = z.strictObject({
   jitter: duration.optional(),
   retries: z.int().min(0).optional(),
   retryDelay: duration.optional(),
-  timezone: z.string().optional(),
+  timezone: timeZone.optional(),
 });
 
 /** The operations keys of the config file: notifications, run log, metrics and schedule. */
@@ -71,7 +84,7 @@ export const opsConfigShape = {
       jitter: duration.optional(),
       retries: z.int().min(0).optional(),
       retryDelay: duration.optional(),
-      timezone: z.string().optional(),
+      timezone: timeZone.optional(),
     })
     .optional(),
 };
