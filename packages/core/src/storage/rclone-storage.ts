@@ -125,6 +125,17 @@ export class RcloneStorage implements Storage {
 
   #checkFailure(error: unknown): unknown {
     const failure = error as { category?: string; stderrTail?: string; message?: string };
+    // rclone's S3 backend cannot use AWS_CA_BUNDLE with its own HTTP transport: not a missing remote.
+    if (/LoadCustomCABundleError/.test(`${failure.stderrTail ?? ''} ${failure.message ?? ''}`)) {
+      return new ConfigError(
+        `remote ${this.location}: rclone's S3 backend cannot use the CA bundle that AWS_CA_BUNDLE names (LoadCustomCABundleError)`,
+        {
+          key: 'AWS_CA_BUNDLE',
+          hint: 'unset AWS_CA_BUNDLE for bk (rclone then trusts the system\'s CAs), or give the bundle to rclone with rclone.flags ["--ca-cert", FILE]',
+          cause: error,
+        },
+      );
+    }
     // An unreachable server also fails "to create file system" (sftp connects there): that is an
     // operation failure (exit 1) with its own hint, not a config error.
     if (
