@@ -63,7 +63,14 @@ function createCommand(spec: CommandSpec, onExit: (code: number) => void): Comma
   for (const option of spec.options) {
     const built = new Option(option.flags, option.description);
     if (option.repeatable)
-      built.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+      // `-d a,b` as django-dbbackup users type it, and `-d a -d b`.
+      built.argParser((value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        ...value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
+      ]);
     command.addOption(built);
   }
   const width = Math.max(...spec.examples.map(([line]) => line.length));
