@@ -48,19 +48,29 @@ describe('row counts run beside the dump', () => {
     // ~3 s of dump: the count fails well before the end.
     const base = createTestConnector({ dataFile: data.path, target: join(dir, 'target'), delayMs: 100 });
     let dumpSignal: AbortSignal | undefined;
+    let dumpStarted: () => void = () => {};
+    const dumping = new Promise<void>((resolve) => {
+      dumpStarted = resolve;
+    });
     const connector = {
       ...base,
       dump: (options?: Parameters<typeof base.dump>[0]) => {
         dumpSignal = options?.signal;
+        dumpStarted();
         return base.dump(options);
       },
-      rowCounts: (options?: { signal?: AbortSignal }) =>
-        runCommand({
+      // Fails 0.3 s after the dump started (on a loaded machine the steps before the dump can take
+      // longer than 0.3 s: that case is the next test's).
+      rowCounts: async (options?: { signal?: AbortSignal }) => {
+        await dumping;
+        await runCommand({
           name: 'fake_count',
           file: 'sh',
           args: ['-c', 'sleep 0.3; echo "fake_count: permission denied for table items" >&2; exit 3'],
           ...(options?.signal ? { signal: options.signal } : {}),
-        }).then(() => ({ items: 0 })),
+        });
+        return { items: 0 };
+      },
     };
     const started = Date.now();
     const error = await backupDatabase({ storage: createStorage(remote), connector, database: 'main' }).catch(
