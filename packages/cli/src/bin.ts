@@ -10,6 +10,10 @@ module.enableCompileCache?.();
 // A project's bk.config and connector modules import @bk/* from this bk, even when it is global.
 const { useBkPackagesEverywhere } = await import('./config/bk-package-resolution.js');
 useBkPackagesEverywhere();
+if (process.env.BK_TEST_CLOCK_OFFSET_MS) {
+  const { applyTestClockOffset } = await import('./test-clock.js');
+  applyTestClockOffset(process.env.BK_TEST_CLOCK_OFFSET_MS);
+}
 const { main } = await import('./main.js');
 
 const code = await main(process.argv.slice(2));

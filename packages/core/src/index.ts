@@ -12,6 +12,7 @@ export type { BkEvent, BkEventListener, BkOperation } from './events.js';
 export { type FindBackupOptions, findBackup } from './list/find-backup.js';
 export {
   compareBackups,
+  compareListed,
   damagedBackupError,
   type ListBackupsOptions,
   listBackups,
@@ -61,7 +62,6 @@ export {
   applyRetention,
 } from './retention/apply-retention.js';
 export { isoWeek } from './retention/buckets.js';
-export { parseDuration } from './retention/duration.js';
 export { type PlanRetentionOptions, planRetention } from './retention/plan-retention.js';
 export type { KeepPolicy, RetentionDecision } from './retention/types.js';
 export { validateKeepPolicy } from './retention/validate-keep-policy.js';
@@ -78,11 +78,15 @@ export { RcloneStorage } from './storage/rclone-storage.js';
 export { joinRemote, type ParsedRemote, parseRemote, redactRemote } from './storage/remote.js';
 export { S3_DEFAULT_CHUNK_BYTES, S3_MAX_PARTS, s3ChunkSize } from './storage/s3-chunk-size.js';
 export type { RcloneStorageOptions } from './storage/types.js';
+export { findOrphans, type Orphan, sweepOrphans } from './sweep/sweep-orphans.js';
 export {
   DEFAULT_PARTIAL_MAX_AGE_MS,
+  isStagedManifestName,
   type SweepPartialsOptions,
   type SweepPartialsResult,
   type SweptPartial,
   sweepPartials,
 } from './sweep/sweep-partials.js';
+export { CLOCK_SKEW_TOLERANCE_MS, type FutureDatingOptions, futureDating } from './time/clock-skew.js';
+export { DURATION_UNITS, durationOrThrow, parseDuration } from './time/duration.js';
 export * from './wal/index.js';

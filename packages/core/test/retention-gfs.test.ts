@@ -83,7 +83,8 @@ describe('GFS retention on a synthetic history of 400 backups', () => {
     expect(isoWeek(new Date('2024-12-30T00:00:00Z'))).toEqual({ year: 2025, week: 1 });
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
     expect(parseDuration('2w')).toBe(14 * 86_400_000);
-    expect(parseDuration('0d')).toBeUndefined();
-    expect(parseDuration('7 days')).toBeUndefined();
+    expect(parseDuration('0d')).toBe(0);
+    expect(parseDuration('7 days')).toBe(7 * 86_400_000);
+    expect(parseDuration('5m')).toBeUndefined();
   });
 });

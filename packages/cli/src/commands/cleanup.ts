@@ -1,4 +1,4 @@
-import { applyRetention, type BackupInfo, type RetentionDecision } from '@bk/core';
+import { applyRetention, type BackupInfo, BkError, type RetentionDecision } from '@bk/core';
 import { CommandFailedError } from '../command-failed-error.js';
 import { createConfiguredStorage } from '../config/create-storage.js';
 import { selectDatabases } from '../config/select-databases.js';
@@ -26,6 +26,8 @@ export interface CleanupOptions {
  * `bk cleanup`: applies each database's `keep` (or `db.keep`), printing each backup with the rules
  * that keep it, or `remove`. Before pruning it verifies the newest backup and reads the run log: a
  * database whose last backup failed, or whose newest backup does not verify, is not pruned (exit 1).
+ * A database another run holds locked is skipped and named at the end (exit 1); the others are
+ * still pruned, and leftovers of killed runs are still swept.
  */
 export async function run(context: CommandContext, options: CleanupOptions) {
   if (options.physical) return (await import('./physical/cleanup.js')).run(context, options);
@@ -56,30 +58,49 @@ export async function run(context: CommandContext, options: CleanupOptions) {
   const results: { database: string; decisions: RetentionDecision<BackupInfo>[]; removed: BackupInfo[] }[] =
     [];
   const refused: { database: string; error: CommandFailedError }[] = [];
+  const skipped: { database: string; error: CommandFailedError }[] = [];
   for (const database of databases) {
     const keep = database.keep ?? config.db.keep;
     if (keep === undefined) {
       reporter.note(`${database.name}: no retention policy (databases.${database.name}.keep or db.keep)`);
       continue;
     }
-    const outcome = await locked(storage, database.name, 'cleanup', waitMs, signal, async () => {
-      const refusal = await checkPruneSafety({
-        storage,
-        database: database.name,
-        logFile: config.ops.logFile,
-        signal,
+    let outcome: Awaited<ReturnType<typeof applyRetention>>;
+    try {
+      outcome = await locked(storage, database.name, 'cleanup', waitMs, signal, async () => {
+        const refusal = await checkPruneSafety({
+          storage,
+          database: database.name,
+          logFile: config.ops.logFile,
+          signal,
+        });
+        if (refusal)
+          refused.push({
+            database: database.name,
+            error: new CommandFailedError(refusal.reason, {}, refusal),
+          });
+        return applyRetention({
+          storage,
+          database: database.name,
+          keep,
+          dryRun: dryRun || refusal !== undefined,
+          signal,
+          onEvent: reporter.onEvent,
+        });
       });
-      if (refusal)
-        refused.push({ database: database.name, error: new CommandFailedError(refusal.reason, {}, refusal) });
-      return applyRetention({
-        storage,
+    } catch (error) {
+      // A database another run holds is reported at the end; the others are still processed.
+      if (signal.aborted || !BkError.isInstance(error) || error.code !== 'BK_LOCK_HELD') throw error;
+      skipped.push({
         database: database.name,
-        keep,
-        dryRun: dryRun || refusal !== undefined,
-        signal,
-        onEvent: reporter.onEvent,
+        error: new CommandFailedError(
+          error.message,
+          {},
+          error.hint === undefined ? {} : { hint: error.hint },
+        ),
       });
-    });
+      continue;
+    }
     const blocked = refused.some((refusal) => refusal.database === database.name);
     results.push({ database: database.name, ...outcome, ...(blocked ? { removed: [] } : {}) });
     const rows = outcome.decisions.map((decision) => [
@@ -100,7 +121,10 @@ export async function run(context: CommandContext, options: CleanupOptions) {
   const result = {
     dryRun,
     swept,
-    failed: refused.map(({ database, error }) => ({ database, error: serializeError(error) })),
+    failed: [...refused, ...skipped].map(({ database, error }) => ({
+      database,
+      error: serializeError(error),
+    })),
     databases: results.map((result) => ({
       database: result.database,
       decisions: result.decisions.map((decision) => ({
@@ -111,13 +135,20 @@ export async function run(context: CommandContext, options: CleanupOptions) {
       removed: result.removed.map(backupJson),
     })),
   };
-  for (const { database, error } of refused) reporter.error(error, `${database}: `);
-  if (refused.length > 0) {
-    throw new CommandFailedError(
-      `cleanup refused for ${refused.map(({ database }) => database).join(', ')}: nothing of ${refused.length === 1 ? 'it' : 'them'} was removed`,
-      result,
-      { hint: 'make a fresh backup that verifies, then run bk cleanup again' },
-    );
+  for (const { database, error } of [...refused, ...skipped]) reporter.error(error, `${database}: `);
+  const names = (list: typeof refused) => list.map(({ database }) => database).join(', ');
+  const problems = [
+    refused.length > 0 &&
+      `cleanup refused for ${names(refused)}: nothing of ${refused.length === 1 ? 'it' : 'them'} was removed`,
+    skipped.length > 0 && `skipped ${names(skipped)}: locked by another run`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+  if (problems.length > 0) {
+    throw new CommandFailedError(problems.join('; '), result, {
+      hint:
+        refused.length > 0
+          ? 'make a fresh backup that verifies, then run bk cleanup again'
+          : 'run bk cleanup again once the other run has finished (or pass --wait)',
+    });
   }
   return result;
 }

@@ -63,8 +63,11 @@ export async function run(context: CommandContext, options: ListbackupsOptions) 
     backup.startedAt.replace(/\.\d+Z$/, 'Z'),
     formatBytes(backup.bytes),
     backup.connector,
-    backup.path,
+    backup.future ? `${backup.path} (${backup.future.reason}: never "latest")` : backup.path,
   ]);
+  for (const backup of backups.filter((entry) => entry.future)) {
+    reporter.warn(`${backup.name} is ${backup.future!.reason}: not used as "latest", kept by retention`);
+  }
   for (const line of formatTable([['DATABASE', 'CREATED', 'SIZE', 'CONNECTOR', 'PATH'], ...rows]))
     reporter.print(line);
   await checkAge();

@@ -1,23 +1,14 @@
-import { MEDIA_LOCK_DIR, type Storage, withLock } from '@bk/core';
-import ms from 'ms';
-import { UsageError } from '../usage-error.js';
+import { durationOrThrow, MEDIA_LOCK_DIR, type Storage, withLock } from '@bk/core';
 
 /**
- * Parses a duration flag (`--wait 30s`, `--partials-older-than 24h`, `0`) into milliseconds.
+ * Parses a duration flag (`--wait 30s`, `--partials-older-than 24h`, `0`) into milliseconds, by
+ * the one grammar of `durationOrThrow` (a bare number is seconds; the ambiguous `5m` is refused).
  *
- * @throws {@link UsageError} naming the flag and the bad value.
+ * @throws `ConfigError` (exit 2) naming the flag and the bad value.
  */
 export function parseDurationFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value.trim())
-    ? Number(value.trim()) * 1000
-    : ms(value.trim() as ms.StringValue);
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
-    throw new UsageError(`${flag}: invalid duration ${JSON.stringify(value)}`, {
-      hint: 'give a duration such as 30s, 5m, 24h (a bare number is seconds)',
-    });
-  }
-  return parsed;
+  return /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : durationOrThrow(value, flag);
 }
 
 /**

@@ -25,7 +25,7 @@ export interface ScheduleJobEntry {
   command: string;
   /** Its arguments (`["--all", "--clean"]`). @default [] */
   args?: string[];
-  /** Wait a random time up to this before each run (`"5m"`). @default schedule.jitter */
+  /** Wait a random time up to this before each run (`"5min"`). @default schedule.jitter */
   jitter?: string | number;
   /** Retries after a run that fails with exit code 1. @default schedule.retries */
   retries?: number;

@@ -1,20 +1,21 @@
-import ms from 'ms';
+import { parseDuration } from '@bk/core';
 import { z } from 'zod';
 
-/** A duration: milliseconds, or text the `ms` package reads (`"10s"`, `"26h"`, `"5m"`). */
+/** A duration: milliseconds, or text of bk's one duration grammar (`"10s"`, `"5min"`, `"26h"`). */
 export const duration = z.union([z.number().min(0), z.string()]).superRefine((value, context) => {
   if (typeof value === 'string' && parseDurationText(value) === undefined) {
     context.addIssue({
       code: 'custom',
-      message: `expected a duration such as "10s", "5m" or "26h", got "${value}"`,
+      message: /\dm\b|\dm\d|^\s*m\b/i.test(value)
+        ? `"${value}" is ambiguous ("m" means minutes to some tools and months to others): write "min" for minutes or "mo" for months`
+        : `expected a duration such as "10s", "5min" or "26h", got "${value}"`,
     });
   }
 });
 
-/** Milliseconds of a duration text (`"26h"`), or `undefined` when it is not one. */
+/** Milliseconds of a duration text (`"26h"`), or `undefined` when it is not one (see `parseDuration`). */
 export function parseDurationText(text: string): number | undefined {
-  const value = ms(text as ms.StringValue) as number | undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return parseDuration(text);
 }
 
 const notifyEvents = z.array(z.enum(['started', 'succeeded', 'failed'])).optional();

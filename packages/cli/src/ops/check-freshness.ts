@@ -1,5 +1,4 @@
-import type { BackupInfo, MediaSnapshotInfo } from '@bk/core';
-import ms from 'ms';
+import { type BackupInfo, durationOrThrow, type MediaSnapshotInfo } from '@bk/core';
 import { CommandFailedError } from '../command-failed-error.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { CommandContext } from '../context.js';
@@ -7,18 +6,28 @@ import { UsageError } from '../usage-error.js';
 import { findStale } from './staleness.js';
 
 /**
- * Parses `--max-age` (`26h`, `90m`, `8d`) into milliseconds.
+ * Parses `--max-age` (`26h`, `90min`, `8d`) into milliseconds, by the one duration grammar.
  *
- * @throws {@link UsageError} for a missing, zero or unparsable duration.
+ * @throws `ConfigError` for an unparsable or ambiguous duration; {@link UsageError} for zero.
  */
 export function parseMaxAge(maxAge: string): number {
-  const maxAgeMs = ms(maxAge.trim() as ms.StringValue) as number | undefined;
-  if (typeof maxAgeMs !== 'number' || !Number.isFinite(maxAgeMs) || maxAgeMs <= 0) {
+  const maxAgeMs = durationOrThrow(maxAge, '--max-age');
+  if (maxAgeMs <= 0) {
     throw new UsageError(`--max-age: invalid duration ${JSON.stringify(maxAge)}`, {
-      hint: 'give a duration such as 26h, 90m or 8d',
+      hint: 'give a duration such as 26h, 90min or 8d',
     });
   }
   return maxAgeMs;
+}
+
+/** An age in unambiguous units: `3d 4h`, `5h 12min`, `7min`. */
+function formatAge(milliseconds: number): string {
+  const minutes = Math.floor(milliseconds / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (days >= 1) return `${days}d ${hours % 24}h`;
+  if (hours >= 1) return `${hours}h ${minutes % 60}min`;
+  return `${minutes}min`;
 }
 
 /**
@@ -43,7 +52,7 @@ export function checkFreshness(
   }
   const details = stale.map(({ database, newest, ageMs }) =>
     newest && ageMs !== undefined
-      ? `${database} (newest ${newest.finishedAt.replace(/\.\d+Z$/, 'Z')}, ${ms(ageMs)} old)`
+      ? `${database} (newest ${newest.finishedAt.replace(/\.\d+Z$/, 'Z')}, ${formatAge(ageMs)} old)`
       : `${database} (no backup)`,
   );
   throw new CommandFailedError(
@@ -75,7 +84,7 @@ export function checkMediaFreshness(
   const detail =
     newest === undefined || ageMs === undefined
       ? 'there is no media snapshot'
-      : `the newest media snapshot is ${newest.stamp} (${newest.createdAt.replace(/\.\d+Z$/, 'Z')}, ${ms(ageMs)} old)`;
+      : `the newest media snapshot is ${newest.stamp} (${newest.createdAt.replace(/\.\d+Z$/, 'Z')}, ${formatAge(ageMs)} old)`;
   throw new CommandFailedError(
     `stale media backup (older than ${maxAge}): ${detail}`,
     { stale: [{ media: true, newest: newest?.createdAt ?? null }] },

@@ -8,7 +8,8 @@ export type PruneRefusal = { reason: string; hint: string } | undefined;
 /**
  * Decides whether retention may prune `database`: refuses when the last backup attempt failed
  * after the newest complete backup was made — as the remote's failure record says (written by the
- * failed run on any host), or this host's run log — or when the newest complete backup does not
+ * failed run on any host), or this host's run log (an `interrupted` run does not count) — or when the
+ * newest complete backup does not
  * verify (size and sha256 re-read from the remote). With no backups there is nothing to prune.
  */
 export async function checkPruneSafety(options: {
@@ -46,7 +47,9 @@ export async function checkPruneSafety(options: {
 async function failedAttempt(logFile: string, database: string, newest: BackupInfo): Promise<PruneRefusal> {
   const records = await readRunLog(logFile);
   const last = records.findLast((record) => record.command === 'dbbackup' && record.database === database);
-  if (!last || last.status === 'succeeded') return undefined;
+  // An interrupted run (Ctrl-C, SIGTERM) failed at nothing: it does not block pruning, whose
+  // other checks (the newest backup verifies) still apply.
+  if (!last || last.status === 'succeeded' || last.status === 'interrupted') return undefined;
   if (Date.parse(last.start) < Date.parse(newest.startedAt)) return undefined;
   return {
     reason: `the last backup of ${database} (${last.start}) ${last.status}${last.error ? `: ${last.error}` : ''}; not pruning until a backup succeeds`,

@@ -45,7 +45,7 @@ interface DatabaseState {
   start: number;
   end?: number;
   bytes?: number;
-  status?: 'succeeded' | 'failed';
+  status?: 'succeeded' | 'failed' | 'interrupted';
   error?: string;
 }
 
@@ -126,8 +126,10 @@ export class RunTracker {
       state.bytes = (state.bytes ?? 0) + event.bytes;
       if (state.status !== 'failed') state.status = 'succeeded';
     } else {
-      state.status = 'failed';
-      state.error = summarizeError(event.error).message;
+      // Ctrl-C or SIGTERM stopped it (exit 130): `interrupted`, which does not block retention.
+      const summary = summarizeError(event.error);
+      state.status = summary.exitCode === 130 ? 'interrupted' : 'failed';
+      state.error = summary.message;
     }
   };
 

@@ -11,7 +11,8 @@ export interface StaleDatabase {
 
 /**
  * The databases among `names` whose newest complete backup finished more than `maxAgeMs` before
- * `now`; a database with no backup at all is stale too. Judged by manifests only.
+ * `now`; a database with no backup at all is stale too. Judged by manifests only; a backup dated in
+ * the future never counts as fresh.
  */
 export function findStale(
   names: readonly string[],
@@ -22,7 +23,7 @@ export function findStale(
   const stale: StaleDatabase[] = [];
   for (const database of names) {
     const newest = backups
-      .filter((backup) => backup.database === database)
+      .filter((backup) => backup.database === database && backup.future === undefined)
       .reduce<BackupInfo | undefined>(
         (best, backup) =>
           !best || Date.parse(backup.finishedAt) > Date.parse(best.finishedAt) ? backup : best,

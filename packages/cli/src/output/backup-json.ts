@@ -16,6 +16,10 @@ export interface BackupJson {
   sha256: string;
   /** Connector id. */
   connector: string;
+  /** Present (`true`) when the manifest is dated in the future: never "latest", kept by retention. */
+  future?: true;
+  /** Why it is flagged, when `future` is set. */
+  warning?: string;
 }
 
 /** Maps a listed backup to its JSON shape. */
@@ -28,5 +32,6 @@ export function backupJson(backup: BackupInfo): BackupJson {
     createdAt: backup.startedAt,
     sha256: backup.sha256,
     connector: backup.connector,
+    ...(backup.future ? { future: true as const, warning: backup.future.reason } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { IntegrityError } from '../errors/integrity-error.js';
 import type { BkEvent } from '../events.js';
 import { isAbortError, throwIfAborted } from '../layout/abort.js';
 import { backupObjectPath, DB_DIR, manifestPathOf, PARTIAL_DIR } from '../layout/paths.js';
+import { pauseForTests } from '../layout/test-pause.js';
 import { serializeManifest } from '../manifest/serialize.js';
 import type { BackupInfo, BackupManifest } from '../manifest/types.js';
 import { BK_VERSION } from '../manifest/version.js';
@@ -151,7 +152,6 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     const objectPath = backupObjectPath(name);
     const manifestPath = manifestPathOf(name);
     cleanup.push(manifestPath, objectPath);
-    await storage.move(stagingPath, objectPath, { signal });
 
     const manifest: BackupManifest = {
       formatVersion: 1,
@@ -172,10 +172,16 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     };
     const manifestStaging = `${PARTIAL_DIR}/${name}.json.${token}`;
     cleanup.push(manifestStaging);
+    // Staged BEFORE the object moves: an object in db/ without its manifest then always has this
+    // staged manifest as evidence that bk put it there, so a sweep may remove it (`sweepOrphans`).
     await storage.write(manifestStaging, serializeManifest(manifest), { signal });
+    await pauseForTests('staged', signal);
+    await storage.move(stagingPath, objectPath, { signal });
+    await pauseForTests('moved', signal);
     throwIfAborted(signal, what);
     await storage.move(manifestStaging, manifestPath, { signal });
     cleanup.length = 0;
+    await pauseForTests('committed', signal);
     const backup: BackupInfo = { ...manifest, manifestPath };
     const partials = partialsIn(listing);
     // This success supersedes an earlier failure: its record no longer blocks retention.

@@ -22,7 +22,8 @@ export interface FindBackupOptions {
 }
 
 /**
- * Finds one complete backup: the latest of `database` (by `startedAt`), or the one named by
+ * Finds one complete backup: the latest of `database` (by `startedAt`, never one dated in the
+ * future: see `futureDating`), or the one named by
  * `inputPath`, which must have a valid manifest and an object of the recorded size.
  *
  * @throws {@link ConfigError} for an unsafe `inputPath` or a backup of another database;
@@ -38,6 +39,13 @@ export async function findBackup(options: FindBackupOptions): Promise<BackupInfo
     const [latest] = await listBackups({ storage, database, signal, includeDamaged: true });
     if (!latest) throw new BackupNotFoundError(`no complete backup of "${database}" in ${storage.location}`);
     if (latest.damaged) throw damagedBackupError(latest);
+    // Future-dated backups are listed last: the first one is future only when every one is.
+    if (latest.future) {
+      throw new BackupNotFoundError(
+        `no backup of "${database}" in ${storage.location} can be trusted as the latest: ${latest.name} is ${latest.future.reason}`,
+        { hint: `check the clocks of the hosts that back up; to restore it anyway, pass -i ${latest.name}` },
+      );
+    }
     return latest;
   }
   const path = validateInputPath(options.inputPath);

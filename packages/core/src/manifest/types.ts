@@ -55,4 +55,15 @@ export interface BackupInfo extends BackupManifest {
    * not match it. Such a backup is never restored, never counted by retention and never "latest".
    */
   damaged?: BackupDamage;
+  /**
+   * When the remote last wrote the manifest (its modification time as the storage lists it): the
+   * remote's own write order, a second witness beside the manifest's dates.
+   */
+  writtenAt?: string;
+  /**
+   * Set when the manifest's dates lie in the future (beyond this host's clock or the remote's
+   * `writtenAt`, with 5 minutes of tolerance): such a backup is listed last, never "latest" without
+   * an explicit `-i`, never anchors a retention window and is never deleted by retention.
+   */
+  future?: { reason: string };
 }

@@ -2,6 +2,8 @@ import createDebug from 'debug';
 import type { Storage } from '../contracts/storage.js';
 import type { BkEventListener } from '../events.js';
 import { throwIfAborted } from '../layout/abort.js';
+import { MANIFEST_SUFFIX, PARTIAL_DIR } from '../layout/paths.js';
+import { pauseForTests } from '../layout/test-pause.js';
 import { listBackups } from '../list/list-backups.js';
 import type { BackupInfo } from '../manifest/types.js';
 import { planRetention } from './plan-retention.js';
@@ -38,7 +40,9 @@ export interface ApplyRetentionResult {
 /**
  * Applies a keep policy to the complete backups of one database (only backups with a valid
  * manifest exist for retention). Each removal deletes the manifest FIRST, then the object, so an
- * interrupted cleanup never leaves a listed backup without its object.
+ * interrupted cleanup never leaves a listed backup without its object; an abort (Ctrl-C) is
+ * honoured between removals, never inside one. Backups whose manifest is dated in the future are
+ * kept, and the remote's write order guards the newest ones (see `planRetention`).
  *
  * @throws `ConfigError` for an invalid policy (before anything is deleted).
  */
@@ -50,6 +54,8 @@ export async function applyRetention(options: ApplyRetentionOptions): Promise<Ap
   const decisions = planRetention(backups, keep, {
     time: (backup) => new Date(backup.startedAt),
     protect: (backup) => protect.has(backup.name),
+    written: (backup) => (backup.writtenAt === undefined ? undefined : new Date(backup.writtenAt)),
+    untrusted: (backup) => (backup.future ? `kept: ${backup.future.reason}` : undefined),
   });
   const removed: BackupInfo[] = [];
   for (const decision of decisions) {
@@ -58,8 +64,13 @@ export async function applyRetention(options: ApplyRetentionOptions): Promise<Ap
     if (!options.dryRun) {
       throwIfAborted(signal, `cleanup of "${database}"`);
       debug('removing %s', backup.path);
-      await storage.delete(backup.manifestPath, { signal });
-      await storage.delete(backup.path, { signal });
+      // Once started, a removal is not cut by Ctrl-C. Its manifest is moved into db/.partial/
+      // first, so a kill -9 before the object is gone leaves the evidence `sweepOrphans` needs.
+      const staged = `${PARTIAL_DIR}/${backup.name}${MANIFEST_SUFFIX}.pruning`;
+      await storage.move(backup.manifestPath, staged);
+      await pauseForTests('pruning', signal);
+      await storage.delete(backup.path);
+      await storage.delete(staged);
       removed.push(backup);
     }
     options.onEvent?.({

@@ -1,5 +1,5 @@
+import { parseDuration } from '../time/duration.js';
 import { type BucketRule, bucketKey } from './buckets.js';
-import { parseDuration } from './duration.js';
 import type { KeepPolicy, RetentionDecision } from './types.js';
 import { validateKeepPolicy } from './validate-keep-policy.js';
 
@@ -11,6 +11,19 @@ export interface PlanRetentionOptions<T> {
   time: (item: T) => Date;
   /** Items that must be kept whatever the policy (the backup just made), kept by `just made`. */
   protect?: (item: T) => boolean;
+  /**
+   * When the remote wrote the item (a manifest's modification time): the remote's own write order.
+   * When given, the newest `last` (or 1) items by it are always kept, and `within` keeps an item
+   * newer than the window by this clock too, so a back-dated manifest cannot get the newest
+   * written backup deleted and a fast clock cannot push real backups out of a window.
+   */
+  written?: (item: T) => Date | undefined;
+  /**
+   * Why an item's time cannot be trusted (`futureDating`), or `undefined`. Such items are kept
+   * (`dated in the future`) and take no part in any rule: they count for no `last N`, fill no
+   * bucket and anchor no `within` window.
+   */
+  untrusted?: (item: T) => string | undefined;
 }
 
 /**
@@ -24,7 +37,10 @@ export interface PlanRetentionOptions<T> {
  *   is not wiped out because backups stopped).
  *
  * Protected items are always kept, and the newest item is kept when nothing else would be: the
- * last remaining backup is never removed. Returns decisions newest first.
+ * last remaining backup is never removed. With `written`, the newest N items by the remote's write
+ * order are kept too (`last N written`, N = `last` or 1) and `within` also keeps items written
+ * within D of the newest write. Items flagged by `untrusted` are kept and ignored by every rule.
+ * Returns decisions newest first, untrusted items last.
  *
  * @throws `ConfigError` when the policy is invalid (see `validateKeepPolicy`).
  */
@@ -35,9 +51,13 @@ export function planRetention<T>(
 ): RetentionDecision<T>[] {
   const valid = validateKeepPolicy(policy);
   const rules = typeof valid === 'number' ? { last: valid } : valid;
-  const sorted = items
-    .map((item, index) => ({ item, index, time: options.time(item).getTime() }))
-    .sort((a, b) => b.time - a.time || a.index - b.index);
+  const untrusted = (item: T) => options.untrusted?.(item);
+  const order = (list: readonly T[]) =>
+    list
+      .map((item, index) => ({ item, index, time: options.time(item).getTime() }))
+      .sort((a, b) => b.time - a.time || a.index - b.index);
+  const sorted = order(items.filter((item) => untrusted(item) === undefined));
+  const flagged = order(items.filter((item) => untrusted(item) !== undefined));
   const decisions = sorted.map(({ item }) => ({ item, keptBy: [] as string[], keep: false }));
 
   if (rules.last !== undefined) {
@@ -57,10 +77,25 @@ export function planRetention<T>(
       decisions[index]!.keptBy.push(`${rule} ${count}`);
     }
   }
+  const writtenMs = (index: number) => options.written?.(sorted[index]!.item)?.getTime() ?? Number.NaN;
+  const byWrite = sorted
+    .map((_, index) => ({ index, written: writtenMs(index) }))
+    .filter((entry) => !Number.isNaN(entry.written))
+    .sort((a, b) => b.written - a.written);
   if (rules.within !== undefined && sorted.length > 0) {
-    const cutoff = sorted[0]!.time - parseDuration(rules.within)!;
+    const window = parseDuration(rules.within)!;
+    const cutoff = sorted[0]!.time - window;
+    const writtenCutoff = byWrite.length > 0 ? byWrite[0]!.written - window : Number.POSITIVE_INFINITY;
     for (const [index, entry] of sorted.entries()) {
-      if (entry.time >= cutoff) decisions[index]!.keptBy.push(`within ${rules.within}`);
+      if (entry.time >= cutoff || writtenMs(index) >= writtenCutoff)
+        decisions[index]!.keptBy.push(`within ${rules.within}`);
+    }
+  }
+  // The remote's write order guards the newest writes; named only where no other rule keeps them.
+  if (options.written && byWrite.length > 0) {
+    const count = rules.last ?? 1;
+    for (const { index } of byWrite.slice(0, count)) {
+      if (decisions[index]!.keptBy.length === 0) decisions[index]!.keptBy.push(`last ${count} written`);
     }
   }
   if (options.protect) {
@@ -72,5 +107,6 @@ export function planRetention<T>(
     newest.keptBy.push('last remaining');
     newest.keep = true;
   }
-  return decisions;
+  const kept = flagged.map(({ item }) => ({ item, keptBy: [untrusted(item)!], keep: true }));
+  return [...decisions, ...kept];
 }

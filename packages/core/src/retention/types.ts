@@ -18,7 +18,7 @@ export type KeepPolicy =
       monthly?: number;
       /** Keep the newest backup of each of the last N years that have one. */
       yearly?: number;
-      /** Keep everything newer than this duration before the newest backup (`"7d"`, `"36h"`, `"2w"`, `"1y"`). */
+      /** Keep everything newer than this duration before the newest backup (`"7d"`, `"36h"`, `"2w"`, `"6mo"`, `"1y"`; `m` is refused as ambiguous). */
       within?: string;
     };
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { parseDuration } from './duration.js';
+import { durationOrThrow } from '../time/duration.js';
 import type { KeepPolicy } from './types.js';
 
 const COUNT_RULES = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
@@ -7,7 +7,8 @@ const COUNT_RULES = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] a
 /**
  * Checks a keep policy from config or flags: a whole number ≥ 1 (keep the last N), or an object of
  * rules `last`, `hourly`, `daily`, `weekly`, `monthly`, `yearly` (whole numbers ≥ 1) and `within`
- * (`"7d"`, `"36h"`, `"2w"`, `"1y"`), with at least one rule. A count below 1 is rejected: it would
+ * (a duration of the shared grammar: `"7d"`, `"36h"`, `"2w"`, `"6mo"`, `"1y"`; the ambiguous `"5m"` is
+ * refused), with at least one rule. A count below 1 is rejected: it would
  * delete every backup.
  *
  * @param key - config key named in the error. @default "keep"
@@ -36,9 +37,9 @@ export function validateKeepPolicy(policy: unknown, key = 'keep'): KeepPolicy {
   if (names.length === 0) fail('it has no rule');
   for (const name of names) {
     if (name === 'within') {
-      if (typeof rules.within !== 'string' || parseDuration(rules.within) === undefined) {
-        fail('within must be a duration such as "7d", "36h", "2w" or "1y"');
-      }
+      if (typeof rules.within !== 'string')
+        fail('within must be a duration such as "7d", "36h", "2w" or "6mo"');
+      if (durationOrThrow(rules.within as string, `${key}.within`) <= 0) fail('within must be longer than 0');
     } else if ((COUNT_RULES as readonly string[]).includes(name)) {
       checkCount(rules[name], name);
     } else {

@@ -7,6 +7,14 @@ import { PARTIAL_DIR } from '../layout/paths.js';
 
 const debug = createDebug('bk:core:sweep');
 
+/**
+ * Whether `name` is a staged backup manifest in `db/.partial/`: `<backup>.json.<token>` (written
+ * by a backup before it moves its object into `db/`) or `<backup>.json.pruning` (a prune's).
+ */
+export function isStagedManifestName(name: string): boolean {
+  return /\.json\.(?:[0-9a-f]+|pruning)$/.test(name);
+}
+
 /** Staged uploads older than this are swept by `sweepPartials`. @default 24 hours */
 export const DEFAULT_PARTIAL_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -75,8 +83,9 @@ export async function sweepPartials(options: SweepPartialsOptions): Promise<Swee
   const swept: SweptPartial[] = [];
   const kept: SweptPartial[] = [];
   for (const entry of entries) {
-    // Failure records stay until the next successful backup of their database removes them.
-    if (entry.isDir || isFailureRecordName(entry.name)) continue;
+    // Failure records stay until the next successful backup of their database removes them; staged
+    // manifests are evidence for `sweepOrphans`, which removes them with their object.
+    if (entry.isDir || isFailureRecordName(entry.name) || isStagedManifestName(entry.name)) continue;
     const modified = Date.parse(entry.modTime);
     const partial: SweptPartial = {
       path: `${dir}/${entry.path}`,
