@@ -12,6 +12,7 @@ import {
   ProcessError,
   type ProcessSpec,
   type RestoreOptions,
+  type RowCounter,
   readHead,
   runCommand,
   type SecretFile,
@@ -22,6 +23,7 @@ import createDebug from 'debug';
 import { connectionTarget, resolveMysqlOptions } from './connection.js';
 import { renderDefaultsFile, type ToolFlavor } from './defaults-file.js';
 import { emptyDumpReason, hasStatement } from './dump-head.js';
+import { MysqlDumpRowCounter } from './dump-row-counter.js';
 import { withMysqlHint } from './error-hints.js';
 import { pickBinary } from './find-binary.js';
 import type { MysqlConnection, MysqlConnectorOptions } from './types.js';
@@ -299,6 +301,15 @@ export class MysqlConnector implements Connector, AsyncDisposable {
   }
 
   /**
+   * Counts rows in the dump stream itself (the tuples of its `INSERT` statements), so a backup's
+   * counts are those of the dump's own `--single-transaction` snapshot even while the database is
+   * written to, and cost the server nothing.
+   */
+  rowCounter(): RowCounter {
+    return new MysqlDumpRowCounter();
+  }
+
+  /**
    * Rows per base table, excluded tables left out. Exact (`count(*)` in one consistent snapshot)
    * unless `estimate` is set, which reads `information_schema.tables.table_rows` instead.
    */
@@ -306,7 +317,7 @@ export class MysqlConnector implements Connector, AsyncDisposable {
     options: { signal?: AbortSignal; estimate?: boolean } = {},
   ): Promise<Record<string, number>> {
     const rows = await this.#query(
-      "SELECT HEX(table_name), COALESCE(table_rows, 0) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
+      "SELECT HEX(table_name), COALESCE(table_rows, 0) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY table_name",
       options.signal,
     );
     const excluded = new Set(this.excludeTables);

@@ -10,12 +10,14 @@ import {
   type DumpHandle,
   type DumpOptions,
   type RestoreOptions,
+  type RowCounter,
   runCommand,
   spawnReader,
 } from '@bk/core';
 import { restoreAtomically, SQLITE_INSTALL_HINT } from './atomic-restore.js';
 import { DotCommandGuard } from './dot-command-guard.js';
 import { DUMP_HEADER_SQL } from './dump-header.js';
+import { SqliteDumpRowCounter } from './dump-row-counter.js';
 import { sqliteIdentity } from './identity.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteConnectorOptions } from './options.js';
 
@@ -203,10 +205,22 @@ export class SqliteConnector implements Connector {
     await this.#query('SELECT count(*) AS n FROM sqlite_schema;', options.signal, 'check');
   }
 
-  /** Exact row count of every table, read in one statement (one consistent snapshot). */
+  /**
+   * Counts rows in the `.dump` stream itself (one `INSERT` per row), so a backup's counts are
+   * those of its own read transaction even while other processes write.
+   */
+  rowCounter(): RowCounter {
+    return new SqliteDumpRowCounter();
+  }
+
+  /**
+   * Exact row count of every table, read in one statement (one consistent snapshot). Virtual
+   * tables are left out (their rows live in shadow tables, which are counted), like the
+   * internal `sqlite_*` tables.
+   */
   async rowCounts(options: { signal?: AbortSignal } = {}): Promise<Record<string, number>> {
     const tables = await this.#query(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name;",
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name;",
       options.signal,
       'row count',
     );

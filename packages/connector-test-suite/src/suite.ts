@@ -388,6 +388,33 @@ export function connectorTestSuite(
       );
     }
 
+    if (capabilities.rowCounts) {
+      it(
+        'rowCounter(), when given, counts in the dump exactly what rowCounts() counts, however it is chunked',
+        async () => {
+          await withFixture({ large: false }, async (fixture) => {
+            const { connector } = fixture;
+            if (connector.rowCounter === undefined) return;
+            const dump = await dumpToBuffer(connector);
+            const counts = await connector.rowCounts!();
+            // Whole, then byte by byte over the first 64 KiB and in odd sizes after: a counter must
+            // not depend on where the chunks of its input start and end.
+            const whole = connector.rowCounter();
+            whole.write(dump);
+            expect(whole.end()).toEqual(counts);
+            const split = connector.rowCounter();
+            let offset = 0;
+            for (let size = 1; offset < dump.length; size = offset < 65_536 ? 1 : (size * 7) % 4093 || 1) {
+              split.write(dump.subarray(offset, offset + size));
+              offset += size;
+            }
+            expect(split.end()).toEqual(counts);
+          });
+        },
+        timeout,
+      );
+    }
+
     if (capabilities.sizeEstimate) {
       it(
         'estimateSize() returns a size in bytes',

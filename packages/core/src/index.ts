@@ -7,6 +7,7 @@ export {
 } from './backup/failure-record.js';
 export * from './contracts/index.js';
 export { compareRowCounts, type RowCountDifference } from './drill/compare-row-counts.js';
+export * from './dump-text/index.js';
 export * from './errors/index.js';
 export type { BkEvent, BkEventListener, BkOperation } from './events.js';
 export { type FindBackupOptions, findBackup } from './list/find-backup.js';

@@ -95,9 +95,13 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
         siblings.abort(error);
         throw error;
       });
-    // Row counts run beside the dump itself (their scans overlap the stream instead of delaying it)
-    // and are awaited before the manifest is written; a failure of either stops the other.
-    const counting = countRows ? settle(connector.rowCounts!({ signal: preSignal })) : undefined;
+    // Row counts come from the dump stream itself when the connector can read its format (exactly
+    // what the backup holds, at no cost to the server). Otherwise they run beside the dump (their
+    // scans overlap the stream) in their own snapshot, awaited before the manifest is written; a
+    // failure of either stops the other.
+    const rowCounter = countRows && connector.rowCounter ? connector.rowCounter() : undefined;
+    const counting =
+      countRows && !rowCounter ? settle(connector.rowCounts!({ signal: preSignal })) : undefined;
     counting?.catch(() => {});
     const [description, estimate, taken] = await Promise.all([
       settle(
@@ -125,6 +129,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
         stagingPath,
         database,
         signal: preSignal,
+        ...(rowCounter ? { rowCounter } : {}),
         ...(estimatedBytes === undefined ? {} : { estimatedBytes }),
         onProgress: (progress) =>
           emit({ type: 'progress', operation: 'backup', database, ...progress, estimatedBytes }),
@@ -135,7 +140,15 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       siblings.abort(error);
       throw error;
     }
-    const rowCounts = await counting;
+    const rowCounts = rowCounter ? streamed.rowCounts : await counting;
+    if (rowCounter && !rowCounts) {
+      emit({
+        type: 'warning',
+        operation: 'backup',
+        database,
+        message: `could not read row counts from the ${connector.id} dump: the manifest records none (bk dbrestore --check needs them)`,
+      });
+    }
 
     // One recursive listing gives the staged size and the names taken meanwhile (same second,
     // another process).

@@ -20,10 +20,21 @@ export class HashingCounter extends Transform {
   #lastReport = { at: Date.now(), bytes: 0 };
   readonly #intervalMs: number;
   readonly #onProgress: ((progress: CounterProgress) => void) | undefined;
+  readonly #tap: ((chunk: Buffer) => void) | undefined;
 
-  constructor(options: { onProgress?: (progress: CounterProgress) => void; intervalMs?: number } = {}) {
+  /**
+   * @param options.tap called with every chunk, in order, before it is passed on (a row counter)
+   */
+  constructor(
+    options: {
+      onProgress?: (progress: CounterProgress) => void;
+      intervalMs?: number;
+      tap?: (chunk: Buffer) => void;
+    } = {},
+  ) {
     super();
     this.#onProgress = options.onProgress;
+    this.#tap = options.tap;
     this.#intervalMs = options.intervalMs ?? 500;
   }
 
@@ -41,6 +52,7 @@ export class HashingCounter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#hash.update(chunk);
     this.#bytes += chunk.length;
+    this.#tap?.(chunk);
     if (this.#onProgress) {
       const now = Date.now();
       const elapsed = now - this.#lastReport.at;

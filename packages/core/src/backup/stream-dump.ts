@@ -1,4 +1,4 @@
-import type { Connector } from '../contracts/connector.js';
+import type { Connector, RowCounter } from '../contracts/connector.js';
 import type { Storage } from '../contracts/storage.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { linkedController } from '../layout/abort.js';
@@ -8,6 +8,8 @@ import { type CounterProgress, HashingCounter } from './hashing-counter.js';
 export interface StreamedDump {
   bytes: number;
   sha256: string;
+  /** What `rowCounter` counted in the stored bytes (only when one was given and could read them). */
+  rowCounts?: Record<string, number>;
 }
 
 const BROKEN_PIPE = /EPIPE|broken pipe|SIGPIPE/i;
@@ -35,12 +37,18 @@ export async function streamDump(options: {
   database: string;
   signal?: AbortSignal;
   onProgress?: (progress: CounterProgress) => void;
+  /** Fed every stored chunk on the hashing pass: row counts of exactly what the backup holds. */
+  rowCounter?: RowCounter;
   /** The connector's size estimate, so an S3 upload can raise its part size (`s3ChunkSize`). */
   estimatedBytes?: number;
 }): Promise<StreamedDump> {
   const { controller, dispose } = linkedController(options.signal);
   const internal = controller.signal;
-  const counter = new HashingCounter({ onProgress: options.onProgress });
+  const rowCounter = options.rowCounter;
+  const counter = new HashingCounter({
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(rowCounter ? { tap: (chunk: Buffer) => rowCounter.write(chunk) } : {}),
+  });
   type Outcome = { side: 'dump' | 'upload'; error: unknown; at: number; ours: boolean };
   const failures: Outcome[] = [];
   const fail = (side: Outcome['side'], error: unknown) => {
@@ -80,7 +88,8 @@ export async function streamDump(options: {
       throw new AbortedError(`backup of "${options.database}"`, { cause: options.signal.reason });
     }
     if (failures.length > 0) throw causeOf(failures);
-    return { bytes: counter.bytes, sha256: counter.sha256 };
+    const rowCounts = rowCounter?.end();
+    return { bytes: counter.bytes, sha256: counter.sha256, ...(rowCounts ? { rowCounts } : {}) };
   } finally {
     dispose();
   }

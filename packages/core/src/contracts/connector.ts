@@ -48,6 +48,23 @@ export interface DumpHandle {
   done: Promise<void>;
 }
 
+/**
+ * Counts rows per table in the dump bytes themselves, so the counts are exactly what the backup
+ * holds (the dump's own snapshot) and cost the database server nothing. Core feeds it every chunk
+ * it stores, in order, on the same pass that hashes them; it must not throw from
+ * {@link RowCounter.write} and must keep its memory bounded whatever the dump holds.
+ */
+export interface RowCounter {
+  /** The next chunk of the dump, exactly as stored. */
+  write(chunk: Buffer): void;
+  /**
+   * The dump has ended: rows per table, keyed as {@link Connector.rowCounts} keys them (tables
+   * without rows count 0). `undefined` when the dump could not be read as the format it should be
+   * in (the manifest then records no counts rather than wrong ones).
+   */
+  end(): Record<string, number> | undefined;
+}
+
 /** What `describe()` reports, recorded in every manifest. */
 export interface ConnectorDescription {
   /** Engine name: `postgresql`, `mariadb`, `mysql`, `sqlite`, `mongodb`. */
@@ -89,6 +106,13 @@ export interface Connector {
   describe(options?: { signal?: AbortSignal }): Promise<ConnectorDescription>;
   /** Connects once and fails with a clear error if the database cannot be reached. */
   check(options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * A counter that reads row counts from the dump stream itself (optional; only with
+   * `capabilities.rowCounts`). When present, core records its counts in the manifest instead of
+   * calling {@link Connector.rowCounts} beside the dump, so they are those of the dump's own
+   * snapshot even while the database is written to. `rowCounts()` still counts a restored copy.
+   */
+  rowCounter?(): RowCounter;
   /** Exact row count per table (only when `capabilities.rowCounts`). */
   rowCounts?(options?: { signal?: AbortSignal; estimate?: boolean }): Promise<Record<string, number>>;
   /** Database size in bytes (only when `capabilities.sizeEstimate`). */

@@ -5,6 +5,7 @@ export type {
   DumpHandle,
   DumpOptions,
   RestoreOptions,
+  RowCounter,
 } from './connector.js';
 export type {
   Storage,

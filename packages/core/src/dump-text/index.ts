@@ -1,0 +1,5 @@
+export {
+  type ScannedStatement,
+  type SqlDialect,
+  SqlStatementScanner,
+} from './sql-statement-scanner.js';
