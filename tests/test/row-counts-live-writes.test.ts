@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bk, mariadb, tempDir, uniqueName, writeConfig } from './helpers.js';
+import { bk, mariadb, psql, tempDir, uniqueName, writeConfig } from './helpers.js';
 
 /**
  * Issue 13, class 9: the row counts a manifest records must be exactly what the backup holds, even
@@ -14,8 +14,10 @@ import { bk, mariadb, tempDir, uniqueName, writeConfig } from './helpers.js';
  * `),(`, backslashes and whole `INSERT INTO` statements inside strings.
  */
 
+const pgNames = [uniqueName('bk_live_pg'), uniqueName('bk_live_pg_scratch')];
 const myNames = [uniqueName('bk_live_my'), uniqueName('bk_live_my_scratch')];
 afterAll(async () => {
+  for (const name of pgNames) await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   for (const name of myNames) await mariadb(`DROP DATABASE IF EXISTS ${name}`);
 });
 
@@ -139,5 +141,51 @@ BEGIN NOT ATOMIC
     expect(counts.empty).toBe(0);
     // The stop table is the fourth table, written once the backup is over.
     expect(counts.stop_writer).toBe(0);
+  });
+
+  it('PostgreSQL (a committed insert per loop during the backup)', async () => {
+    const [live, scratch] = pgNames as [string, string];
+    await psql('postgres', `CREATE DATABASE ${live}`);
+    const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+    await psql(
+      live,
+      `CREATE TABLE live (id serial PRIMARY KEY, v text);
+       CREATE TABLE "tricky ""names""" (v text, b bytea);
+       CREATE TABLE empty (v int);
+       CREATE TABLE stop_writer (x int);
+       INSERT INTO live (v) SELECT md5(g::text) FROM generate_series(1, 30000) g;
+       INSERT INTO "tricky ""names""" VALUES ${TRICKY.map((value) => `(${literal(value)}, convert_to(${literal(value)}, 'UTF8'))`).join(', ')};`,
+    );
+    const counts = await backupUnderWrites(
+      `postgres://postgres@127.0.0.1:5432/${live}`,
+      `postgres://postgres@127.0.0.1:5432/${scratch}`,
+      4,
+      () => {
+        const writer = execa(
+          'psql',
+          ['-h', '127.0.0.1', '-U', 'postgres', '-d', live, '-XAtq', '-v', 'ON_ERROR_STOP=1'],
+          {
+            input: `DO $$
+              DECLARE deadline timestamptz := clock_timestamp() + interval '60 seconds';
+              BEGIN
+                WHILE NOT EXISTS (SELECT 1 FROM stop_writer) AND clock_timestamp() < deadline LOOP
+                  INSERT INTO live (v) VALUES ('w');
+                  COMMIT;
+                END LOOP;
+              END $$;`,
+          },
+        );
+        return {
+          stop: async () => {
+            await psql(live, 'INSERT INTO stop_writer VALUES (1)');
+            await writer;
+            return Number(await psql(live, 'SELECT count(*) FROM live')) - 30000;
+          },
+        };
+      },
+    );
+    expect(counts['public.tricky "names"']).toBe(TRICKY.length);
+    expect(counts['public.empty']).toBe(0);
+    expect(counts['public.stop_writer']).toBe(0);
   });
 });

@@ -42,7 +42,7 @@ export class MysqlDumpRowCounter implements RowCounter {
   }
 
   /** Rows per table; `undefined` when a statement could not be read. */
-  end(): Record<string, number> | undefined {
+  async end(): Promise<Record<string, number> | undefined> {
     this.#scanner.end();
     if (this.#unreadable || !this.#scanner.atBoundary) return undefined;
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -74,7 +74,7 @@ describe('MysqlDumpRowCounter against real mariadb-dump output', () => {
       const counter = connector.rowCounter();
       for (let offset = 0; offset < dump.length; offset += 997)
         counter.write(dump.subarray(offset, offset + 997));
-      const counted = counter.end();
+      const counted = await counter.end();
       expect(counted).toEqual(EXPECTED);
       expect(await connector.rowCounts()).toEqual(EXPECTED);
     } finally {

@@ -11,12 +11,14 @@ import {
   ProcessError,
   type ProcessSpec,
   type RestoreOptions,
+  type RowCounter,
   runCommand,
   type SecretFile,
   spawnReader,
   spawnWriter,
 } from '@bk/core';
 import createDebug from 'debug';
+import { ArchiveRowCounter } from './archive-row-counter.js';
 import { formatPgTarget, type PgConnection, resolvePgConnection, toConninfo } from './connection.js';
 import { mapDumpError, mapRestoreError, withCreateDatabaseHint, withExtensionHint } from './error-mapping.js';
 import { formatPgIdentity, PG_IDENTITY_SQL } from './identity.js';
@@ -221,8 +223,18 @@ export class PgConnector implements Connector, AsyncDisposable {
   }
 
   /**
-   * Row count per table, keyed `schema.table` (tables of extensions left out). Exact
-   * (`count(*)` of every table) unless `estimate` is set, which reads the planner's
+   * Counts rows in the archive stream itself (the lines of each table's COPY data), so a backup's
+   * counts are those of pg_dump's own snapshot and cost the server nothing. Archives compressed
+   * with lz4 or zstd (`extraDumpArgs`) are not read: their manifests record no counts.
+   */
+  rowCounter(): RowCounter {
+    return new ArchiveRowCounter();
+  }
+
+  /**
+   * Row count per table, keyed `schema.table` (tables of extensions left out): the rows each table
+   * holds itself (`count(*) from only`, so a partitioned or inheritance parent does not count its
+   * children's rows, as in the archive). Exact unless `estimate` is set, which reads the planner's
    * `pg_class.reltuples` instead (0 for tables never analyzed).
    */
   async rowCounts(
@@ -231,7 +243,7 @@ export class PgConnector implements Connector, AsyncDisposable {
     // Exactly the tables the dump holds: `excludeTables` and tables outside `schemas` are left
     // out, and `excludeTableData` tables hold no rows in the backup (0, without a scan).
     const dataExcluded = tableMatchSql(this.options.excludeTableData ?? [], 'n.nspname', 'c.relname');
-    const exact = `(xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text`;
+    const exact = `(xpath('/row/n/text()', query_to_xml(format('select count(*) as n from only %I.%I', n.nspname, c.relname), false, true, '')))[1]::text`;
     // Planner estimates exist only for analyzed tables (reltuples is -1 before, on PostgreSQL 14+,
     // and 0 on older servers): a freshly restored copy has none, so those tables are counted.
     const count = options.estimate

@@ -39,7 +39,7 @@ export class SqliteDumpRowCounter implements RowCounter {
   }
 
   /** Rows per table; `undefined` when a statement could not be read (a table name longer than the head). */
-  end(): Record<string, number> | undefined {
+  async end(): Promise<Record<string, number> | undefined> {
     this.#scanner.end();
     if (this.#unreadable || !this.#scanner.atBoundary) return undefined;
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

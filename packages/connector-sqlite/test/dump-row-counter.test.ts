@@ -45,7 +45,7 @@ describe('SqliteDumpRowCounter', () => {
     const dump = await dumpToBuffer(connector);
     const counter = connector.rowCounter();
     counter.write(dump);
-    const counted = counter.end();
+    const counted = await counter.end();
     expect(counted).toEqual(await connector.rowCounts());
     expect(counted).toMatchObject({
       'we"ird [name]': 3,
@@ -64,16 +64,16 @@ describe('SqliteDumpRowCounter', () => {
     expect(await restored.rowCounts()).toEqual(counted);
   });
 
-  it('records no counts, rather than wrong ones, for a dump cut inside a string', () => {
+  it('records no counts, rather than wrong ones, for a dump cut inside a string', async () => {
     const counter = createSqliteConnector({ path: '/nonexistent.db' }).rowCounter();
     counter.write(Buffer.from("CREATE TABLE t(v);\nINSERT INTO t VALUES('cut here"));
-    expect(counter.end()).toBeUndefined();
+    expect(await counter.end()).toBeUndefined();
   });
 
-  it('records no counts when a table name is longer than the statement head it keeps', () => {
+  it('records no counts when a table name is longer than the statement head it keeps', async () => {
     const counter = createSqliteConnector({ path: '/nonexistent.db' }).rowCounter();
     const name = `"${'n'.repeat(5000)}"`;
     counter.write(Buffer.from(`CREATE TABLE ${name}(v);\nINSERT INTO ${name} VALUES(1);\n`));
-    expect(counter.end()).toBeUndefined();
+    expect(await counter.end()).toBeUndefined();
   });
 });

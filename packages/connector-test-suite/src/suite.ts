@@ -401,14 +401,14 @@ export function connectorTestSuite(
             // not depend on where the chunks of its input start and end.
             const whole = connector.rowCounter();
             whole.write(dump);
-            expect(whole.end()).toEqual(counts);
+            expect(await whole.end()).toEqual(counts);
             const split = connector.rowCounter();
             let offset = 0;
             for (let size = 1; offset < dump.length; size = offset < 65_536 ? 1 : (size * 7) % 4093 || 1) {
               split.write(dump.subarray(offset, offset + size));
               offset += size;
             }
-            expect(split.end()).toEqual(counts);
+            expect(await split.end()).toEqual(counts);
           });
         },
         timeout,

@@ -13,7 +13,7 @@ function lineCounter(fed: { bytes: number }, readable = true): RowCounter {
       fed.bytes += chunk.length;
       for (const byte of chunk) if (byte === 0x0a) lines += 1;
     },
-    end: () => (readable ? { lines } : undefined),
+    end: async () => (readable ? { lines } : undefined),
   };
 }
 

@@ -88,7 +88,7 @@ export async function streamDump(options: {
       throw new AbortedError(`backup of "${options.database}"`, { cause: options.signal.reason });
     }
     if (failures.length > 0) throw causeOf(failures);
-    const rowCounts = rowCounter?.end();
+    const rowCounts = await rowCounter?.end();
     return { bytes: counter.bytes, sha256: counter.sha256, ...(rowCounts ? { rowCounts } : {}) };
   } finally {
     dispose();

@@ -52,7 +52,8 @@ export interface DumpHandle {
  * Counts rows per table in the dump bytes themselves, so the counts are exactly what the backup
  * holds (the dump's own snapshot) and cost the database server nothing. Core feeds it every chunk
  * it stores, in order, on the same pass that hashes them; it must not throw from
- * {@link RowCounter.write} and must keep its memory bounded whatever the dump holds.
+ * {@link RowCounter.write}, must not keep the chunks it is given, and must keep its memory bounded
+ * whatever the dump holds.
  */
 export interface RowCounter {
   /** The next chunk of the dump, exactly as stored. */
@@ -60,9 +61,10 @@ export interface RowCounter {
   /**
    * The dump has ended: rows per table, keyed as {@link Connector.rowCounts} keys them (tables
    * without rows count 0). `undefined` when the dump could not be read as the format it should be
-   * in (the manifest then records no counts rather than wrong ones).
+   * in (the manifest then records no counts rather than wrong ones). Asynchronous, so a counter
+   * may work off the main thread (decompression) and finish here.
    */
-  end(): Record<string, number> | undefined;
+  end(): Promise<Record<string, number> | undefined>;
 }
 
 /** What `describe()` reports, recorded in every manifest. */
