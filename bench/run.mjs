@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BK_BIN, createContext, machineLine, REPO } from './lib/context.mjs';
 
-const BENCHMARKS = ['startup', 'sqlite', 'pg-backup', 'pg-restore', 'memory', 'mariadb', 'media', 'wal-push'];
+const BENCHMARKS = [
+  'startup',
+  'sqlite',
+  'pg-backup',
+  'pg-restore',
+  'memory',
+  'mariadb',
+  'media',
+  'wal-push',
+  'row-counts',
+];
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),

@@ -4,6 +4,7 @@ import { DB_DIR, MANIFEST_SUFFIX } from '../layout/paths.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { BackupManifest } from '../manifest/types.js';
 import { RcloneStorage } from '../storage/rclone-storage.js';
+import { splitJsonObjects } from './split-json-objects.js';
 
 const debug = createDebug('bk:core');
 
@@ -29,9 +30,10 @@ async function mapLimit<T, R>(
 
 /**
  * Reads the manifests among `entries` (files directly in `db/`), validated. With an
- * {@link RcloneStorage}, all manifests come from ONE `rclone cat` of `db/*.json` (each manifest is
- * one line, so the output splits on newlines); any manifest file that did not yield a valid line
- * (a hand-edited file without its newline can swallow its neighbour) is then read alone. Other
+ * {@link RcloneStorage}, all manifests come from ONE `rclone cat` of `db/*.json`, split into JSON
+ * objects by their braces (so a manifest without its trailing newline, hand-edited or written by
+ * another tool, costs nothing extra); only a manifest file that did not yield a valid object (not
+ * JSON, or an unclosed one that swallowed its neighbour) is then read alone. Other
  * storages read manifests one by one, {@link MANIFEST_READ_CONCURRENCY} at a time.
  * Returns manifests keyed by the manifest's file name.
  */
@@ -46,9 +48,8 @@ export async function readManifests(
   const wanted = new Set(manifestFiles.map((entry) => entry.name));
   if (storage instanceof RcloneStorage && manifestFiles.length > 1) {
     const text = (await storage.readConcatenated(DB_DIR, `*${MANIFEST_SUFFIX}`, { signal })).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const parsed = parseManifest(line);
+    for (const object of splitJsonObjects(text)) {
+      const parsed = parseManifest(object);
       if (!parsed.ok) continue;
       const file = `${parsed.manifest.name}${MANIFEST_SUFFIX}`;
       if (wanted.has(file) && !found.has(file)) found.set(file, parsed.manifest);
