@@ -34,6 +34,10 @@ export function unquoteMysqlName(quoted: string): string {
 export class MysqlDumpRowCounter implements RowCounter {
   readonly #counts = new Map<string, number>();
   #unreadable = false;
+  /** The head of the last row statement and the table it adds to: rows of one table repeat it. */
+  #lastHead: Buffer = Buffer.alloc(0);
+  #lastTable: string | undefined;
+  #lastColumnList = 0;
   readonly #scanner = new SqlStatementScanner(MYSQL_DIALECT, (statement) => this.#statement(statement));
 
   /** Scans the next chunk of the dump. */
@@ -48,27 +52,34 @@ export class MysqlDumpRowCounter implements RowCounter {
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
-  #statement({ head, whole, groups }: ScannedStatement): void {
+  #statement({ head: bytes, whole, groups }: ScannedStatement): void {
+    if (this.#lastTable !== undefined && bytes.equals(this.#lastHead)) {
+      this.#add(this.#lastTable, groups - this.#lastColumnList);
+      return;
+    }
+    const head = bytes.toString('utf8');
     const first = head.charCodeAt(0) | 0x20;
     if (first === 0x69 || first === 0x72) {
       const insert = INSERT.exec(head);
       if (insert) {
-        this.#add(insert[1]!, groups - (insert[2] ? 1 : 0));
+        this.#lastTable = unquoteMysqlName(insert[1]!);
+        this.#lastColumnList = insert[2] ? 1 : 0;
+        this.#lastHead = Buffer.from(bytes);
+        this.#add(this.#lastTable, groups - this.#lastColumnList);
         return;
       }
       if (!whole && /^(?:INSERT|REPLACE)\s/i.test(head)) this.#unreadable = true;
     } else if (first === 0x63) {
       const create = CREATE.exec(head);
       if (create) {
-        this.#add(create[1]!, 0);
+        this.#add(unquoteMysqlName(create[1]!), 0);
         return;
       }
       if (!whole && /^CREATE\s+TABLE\s/i.test(head)) this.#unreadable = true;
     }
   }
 
-  #add(quoted: string, rows: number): void {
-    const name = unquoteMysqlName(quoted);
+  #add(name: string, rows: number): void {
     this.#counts.set(name, (this.#counts.get(name) ?? 0) + rows);
   }
 }

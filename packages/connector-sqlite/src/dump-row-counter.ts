@@ -31,6 +31,9 @@ export function unquoteSqliteName(quoted: string): string {
 export class SqliteDumpRowCounter implements RowCounter {
   readonly #counts = new Map<string, number>();
   #unreadable = false;
+  /** The head of the last row statement and the table it adds to: rows of one table repeat it. */
+  #lastHead: Buffer = Buffer.alloc(0);
+  #lastTable: string | undefined;
   readonly #scanner = new SqlStatementScanner(SQLITE_DIALECT, (statement) => this.#statement(statement));
 
   /** Scans the next chunk of the dump. */
@@ -45,12 +48,19 @@ export class SqliteDumpRowCounter implements RowCounter {
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
-  #statement({ head, whole }: ScannedStatement): void {
+  #statement({ head: bytes, whole }: ScannedStatement): void {
+    if (this.#lastTable !== undefined && bytes.equals(this.#lastHead)) {
+      this.#counts.set(this.#lastTable, this.#counts.get(this.#lastTable)! + 1);
+      return;
+    }
+    const head = bytes.toString('utf8');
     const first = head.charCodeAt(0) | 0x20;
     if (first === 0x69) {
       const insert = INSERT.exec(head);
       if (insert) {
-        this.#add(insert[1]!, 1);
+        const table = this.#add(insert[1]!, 1);
+        this.#lastHead = Buffer.from(bytes);
+        this.#lastTable = table;
         return;
       }
       if (!whole && /^INSERT\s/i.test(head)) this.#unreadable = true;
@@ -64,9 +74,11 @@ export class SqliteDumpRowCounter implements RowCounter {
     }
   }
 
-  #add(quoted: string, rows: number): void {
+  /** Adds rows to a table; returns the table, `undefined` for an internal one (not counted). */
+  #add(quoted: string, rows: number): string | undefined {
     const name = unquoteSqliteName(quoted);
-    if (/^sqlite_/i.test(name)) return;
+    if (/^sqlite_/i.test(name)) return undefined;
     this.#counts.set(name, (this.#counts.get(name) ?? 0) + rows);
+    return name;
   }
 }

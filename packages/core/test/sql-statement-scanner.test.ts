@@ -20,7 +20,11 @@ const MYSQL: SqlDialect = {
 function scan(dialect: SqlDialect, text: string, headLimit?: number): ScannedStatement[] {
   const runs = [[Buffer.from(text)], [...Buffer.from(text)].map((byte) => Buffer.of(byte))].map((chunks) => {
     const statements: ScannedStatement[] = [];
-    const scanner = new SqlStatementScanner(dialect, (statement) => statements.push(statement), headLimit);
+    const scanner = new SqlStatementScanner(
+      dialect,
+      (statement) => statements.push({ ...statement, head: Buffer.from(statement.head) }),
+      headLimit,
+    );
     for (const chunk of chunks) scanner.write(chunk);
     scanner.end();
     return statements;
@@ -37,7 +41,7 @@ lines; INSERT INTO t VALUES(2);', "x;y", [a;b], \`c;d\`);
 /* block; INSERT INTO t VALUES(3); */ INSERT INTO t VALUES('''; INSERT INTO t VALUES(4);');
 `;
     const statements = scan(SQLITE, text);
-    expect(statements.map((statement) => statement.head.slice(0, 16))).toEqual([
+    expect(statements.map((statement) => statement.head.toString().slice(0, 16))).toEqual([
       'INSERT INTO "t;"',
       'INSERT INTO t VA',
     ]);
@@ -51,7 +55,10 @@ lines; INSERT INTO t VALUES(2);', "x;y", [a;b], \`c;d\`);
 END;
 INSERT INTO t VALUES(1);`;
     const statements = scan(SQLITE, text);
-    expect(statements.map((statement) => statement.head.split(/\s/)[0])).toEqual(['CREATE', 'INSERT']);
+    expect(statements.map((statement) => statement.head.toString().split(/\s/)[0])).toEqual([
+      'CREATE',
+      'INSERT',
+    ]);
   });
 
   it('follows backslash escapes, # comments and the DELIMITER command in the MySQL dialect', () => {
@@ -66,18 +73,30 @@ DELIMITER ;
 INSERT INTO t VALUES (1),(2),(3);
 `;
     const statements = scan(MYSQL, text);
-    expect(statements.map((statement) => [statement.head.split(/\s/)[0], statement.groups])).toEqual([
+    expect(
+      statements.map((statement) => [statement.head.toString().split(/\s/)[0], statement.groups]),
+    ).toEqual([
       ['INSERT', 3],
       ['CREATE', 3], // p(), then the body's (1),(2): a procedure's groups are never counted as rows
       ['INSERT', 3],
     ]);
   });
 
-  it('keeps at most headLimit bytes of a statement and says it was cut', () => {
-    const [statement] = scan(SQLITE, `INSERT INTO t VALUES('${'x'.repeat(100)}');`, 32);
-    expect(statement?.head).toHaveLength(32);
-    expect(statement?.whole).toBe(false);
-    expect(statement?.groups).toBe(1);
+  it('keeps the head up to the first top-level parenthesis, at most headLimit bytes', () => {
+    const [short] = scan(SQLITE, `INSERT INTO t VALUES('${'x'.repeat(100)}');`, 32);
+    expect(short?.head.toString()).toBe('INSERT INTO t VALUES(');
+    expect(short?.whole).toBe(true);
+    const [long] = scan(SQLITE, `INSERT INTO "${'n'.repeat(100)}" VALUES(1);`, 32);
+    expect(long?.head).toHaveLength(32);
+    expect(long?.whole).toBe(false);
+    expect(long?.groups).toBe(1);
+  });
+
+  it('a DELIMITER whose first byte is ordinary text still ends statements after the fast path', () => {
+    const text =
+      'DELIMITER $$\nINSERT INTO t VALUES (1),(2)$$\nINSERT INTO t VALUES (3)$$\nDELIMITER ;\nINSERT INTO t VALUES (4);';
+    const statements = scan(MYSQL, text);
+    expect(statements.map((statement) => statement.groups)).toEqual([2, 1, 1]);
   });
 
   it('is not at a statement boundary inside an unterminated string', () => {

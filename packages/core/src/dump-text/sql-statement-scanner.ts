@@ -15,11 +15,13 @@ export interface SqlDialect {
 /** One statement, as {@link SqlStatementScanner} reports it. */
 export interface ScannedStatement {
   /**
-   * The statement's first bytes (up to the scanner's `headLimit`), decoded as UTF-8, without the
-   * whitespace and comments before it: enough to read its verb and the table it names.
+   * The statement's first bytes, without the whitespace and comments before it: up to and
+   * including its first top-level `(` (or the whole statement when it has none), at most the
+   * scanner's `headLimit`. Enough to read its verb, the table it names and whether a column list
+   * follows. A view into the scanner's buffer: valid only during the callback.
    */
-  head: string;
-  /** Whether `head` holds the whole statement (it was not cut at `headLimit`). */
+  head: Buffer;
+  /** Whether `head` is complete (it was not cut at `headLimit`). */
   whole: boolean;
   /** Parenthesised groups at the top level outside quotes and comments: the tuples of an `INSERT … VALUES (…),(…)`. */
   groups: number;
@@ -76,6 +78,12 @@ export class SqlStatementScanner {
   readonly #head: Buffer;
   #headLength = 0;
   #cut = false;
+  /** The head is complete: it reached the first top-level `(`. */
+  #headDone = false;
+  /** The statement starts with `C`: it may be a `CREATE TRIGGER`, whose words are tracked. */
+  #maybeTrigger = false;
+  /** Bytes that need attention outside quotes once the head is complete; the rest are skipped. */
+  readonly #special: Uint8Array;
   #state = NORMAL;
   /** A `-`, `/` (or `*` in a block comment) that may start (or end) a comment with the next byte. */
   #pending = 0;
@@ -99,6 +107,10 @@ export class SqlStatementScanner {
     this.#dialect = dialect;
     this.#onStatement = onStatement;
     this.#head = Buffer.alloc(headLimit);
+    this.#special = new Uint8Array(256);
+    for (const char of `'"\`()-/;\n`) this.#special[char.charCodeAt(0)] = 1;
+    if (dialect.hashComments) this.#special[HASH] = 1;
+    if (dialect.bracketIdentifiers) this.#special[OPEN_BRACKET] = 1;
   }
 
   /** Whether the text so far ended on a statement boundary, outside any quote or comment. */
@@ -109,7 +121,26 @@ export class SqlStatementScanner {
   /** Scans the next chunk of text. */
   write(chunk: Uint8Array): void {
     const length = chunk.length;
+    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Where the next backslash of this chunk is (-1: none left), found once per chunk and reused.
+    let backslash = this.#dialect.backslashEscapes ? -2 : -1;
     for (let index = 0; index < length; index += 1) {
+      // Fast paths once the head is complete: skip to the next byte that matters.
+      if (this.#headDone && this.#pending === 0) {
+        const state = this.#state;
+        if ((state === SINGLE || state === DOUBLE) && !this.#escaped) {
+          let next = buffer.indexOf(state === SINGLE ? QUOTE : DOUBLE_QUOTE, index);
+          if (backslash !== -1 && (backslash === -2 || backslash < index)) {
+            backslash = buffer.indexOf(BACKSLASH, index);
+          }
+          if (backslash !== -1 && (next === -1 || backslash < next)) next = backslash;
+          if (next === -1) return;
+          index = next;
+        } else if (state === NORMAL && !this.#maybeTrigger) {
+          while (index < length && this.#special[chunk[index]!] === 0 && this.#matched === 0) index += 1;
+          if (index === length) return;
+        }
+      }
       const byte = chunk[index]!;
       switch (this.#state) {
         case NORMAL:
@@ -185,8 +216,9 @@ export class SqlStatementScanner {
       if (isSpace(byte)) return;
       this.#started = true;
       this.#trigger = undefined;
+      this.#maybeTrigger = this.#dialect.triggerBodies && (byte | 0x20) === 0x63;
     }
-    if (this.#dialect.triggerBodies) this.#track(byte);
+    if (this.#maybeTrigger) this.#track(byte);
     if (byte === this.#delimiter[this.#matched]) {
       this.#matched += 1;
       if (this.#matched === this.#delimiter.length) {
@@ -202,7 +234,10 @@ export class SqlStatementScanner {
     if (byte === NEWLINE && this.#dialect.delimiterCommand && this.#isDelimiterCommand()) {
       const text = this.#head.toString('utf8', 0, this.#headLength).trim();
       const delimiter = text.slice('delimiter'.length).trim();
-      if (delimiter !== '') this.#delimiter = Buffer.from(delimiter);
+      if (delimiter !== '') {
+        this.#delimiter = Buffer.from(delimiter);
+        this.#special[this.#delimiter[0]!] = 1;
+      }
       this.#matched = 0;
       this.#reset();
       return;
@@ -224,6 +259,7 @@ export class SqlStatementScanner {
       case OPEN:
         if (this.#depth === 0) this.#groups += 1;
         this.#depth += 1;
+        this.#headDone = true;
         break;
       case CLOSE:
         if (this.#depth > 0) this.#depth -= 1;
@@ -267,13 +303,14 @@ export class SqlStatementScanner {
   }
 
   #keep(byte: number): void {
+    if (this.#headDone) return;
     if (this.#headLength < this.#head.length) this.#head[this.#headLength++] = byte;
     else this.#cut = true;
   }
 
   #finish(): void {
     this.#onStatement({
-      head: this.#head.toString('utf8', 0, this.#headLength),
+      head: this.#head.subarray(0, this.#headLength),
       whole: !this.#cut,
       groups: this.#groups,
     });
@@ -284,6 +321,8 @@ export class SqlStatementScanner {
     this.#started = false;
     this.#headLength = 0;
     this.#cut = false;
+    this.#headDone = false;
+    this.#maybeTrigger = false;
     this.#depth = 0;
     this.#groups = 0;
     this.#wordEnd = 0;
