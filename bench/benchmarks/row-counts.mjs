@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, comparisonTable, MYSQL_ARGS, PG_ENV } from '../lib/context.mjs';
 import { ensureMariadb, ensurePgbench } from '../lib/data.mjs';
-import { median } from '../lib/measure.mjs';
+import { measure, median } from '../lib/measure.mjs';
 
 /** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`: 100 on Linux). */
 const TICKS = 100;
@@ -38,7 +38,9 @@ function serverCpu(engine, database) {
       } catch {
         continue;
       }
-      if (engine === 'pg' && pattern.test(title)) {
+      const leader = /parallel worker for PID (\d+)/.exec(title)?.[1];
+      if (engine === 'pg' && (pattern.test(title) || (leader !== undefined && seen.has(leader)))) {
+        // Parallel workers (a count(*) of a big table) carry their leader's PID, not the database.
         const ticks = cpuTicks(`/proc/${pid}/stat`);
         if (ticks !== undefined) seen.set(pid, ticks);
       } else if (engine === 'mariadb' && mariadb === undefined && /(^|\/)mariadbd( |$)/.test(title)) {
@@ -60,13 +62,15 @@ function serverCpu(engine, database) {
 }
 
 /** Wraps a variant so each run also records the server's CPU seconds. */
-function withServerCpu(variant, engine, database, cpu) {
+function withServerCpu(variant, engine, database, cpu, bkCpu) {
   return {
     ...variant,
     async run() {
       const meter = serverCpu(engine, database);
       try {
-        return await variant.run();
+        const result = await variant.run();
+        if (result.selfCpu) bkCpu.push(result.selfCpu);
+        return result;
       } finally {
         cpu.push(meter.stop());
       }
@@ -109,6 +113,7 @@ export async function run(context) {
   ];
   const cases = [];
   const cpu = {};
+  const bkCpu = {};
   for (const target of engines) {
     const counted = await context.config(`${target.engine}-counted.json`, {
       remote,
@@ -121,7 +126,10 @@ export async function run(context) {
     });
     const backup = (config, bin) => () =>
       bin
-        ? context.shell(`${process.execPath} ${bin} dbbackup --config ${config}`)
+        ? measure(process.execPath, ['--max-semi-space-size=1', bin, 'dbbackup', '--config', config], {
+            poll: true,
+            cwd: context.dir,
+          })
         : context.bk(['dbbackup', '--config', config]);
     const plain = {
       raw: {
@@ -140,8 +148,10 @@ export async function run(context) {
     const variants = {};
     for (const [key, variant] of Object.entries(plain)) {
       const list = [];
+      const own = [];
       cpu[`${target.label}|${key}`] = list;
-      variants[key] = withServerCpu(variant, target.engine, target.database, list);
+      bkCpu[`${target.label}|${key}`] = own;
+      variants[key] = withServerCpu(variant, target.engine, target.database, list, own);
     }
     cases.push({ label: target.label, variants });
   }
@@ -155,7 +165,7 @@ export async function run(context) {
   }
   return [
     'What exact row counts cost a backup. "counts from the stream": the connector reads them from the dump bytes on their way to the remote (the dump\'s own snapshot; no query). "count(*) beside the dump": the earlier design, one exact `count(*)` of every table run next to the dump in its own snapshot (`BK_BASELINE_BIN` points at a bk built from such a commit).',
-    'Server CPU: PostgreSQL, the backends serving the benchmark database (sampled every 20 ms from /proc); MariaDB, the whole `mariadbd` process (shared with other users of the server, so noisier).',
+    'Server CPU: PostgreSQL, the backends serving the benchmark database and their parallel workers (sampled every 20 ms from /proc); MariaDB, the whole `mariadbd` process (shared with other users of the server, so noisier).',
     '',
     comparisonTable(rows),
     '',

@@ -13,6 +13,16 @@ function status(pid) {
   }
 }
 
+/** utime + stime (clock ticks) of a live process, or undefined. */
+function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every descendant pid of `pid` (children of all its threads, recursively). */
 function descendants(pid) {
   const found = [];
@@ -69,10 +79,12 @@ export function measure(file, args, options = {}) {
       for (const text of parts) if (lines.length < 5000) lines.push({ at, text });
     });
     let selfKb = 0;
+    let selfCpuTicks = 0;
     const childKb = {};
     const sample = () => {
       const own = status(child.pid);
       if (own) selfKb = Math.max(selfKb, own.hwm);
+      selfCpuTicks = Math.max(selfCpuTicks, cpuTicks(child.pid) ?? 0);
       for (const pid of descendants(child.pid)) {
         const info = status(pid);
         if (info) childKb[info.name] = Math.max(childKb[info.name] ?? 0, info.hwm);
@@ -88,7 +100,8 @@ export function measure(file, args, options = {}) {
         reject(new Error(`${shown} exited ${code ?? signal}:\n${stderr.slice(-2000)}${stdout.slice(-500)}`));
         return;
       }
-      resolve({ ms, selfKb, childKb, stdout, stderr, lines });
+      // CPU seconds of the process itself (utime + stime at its last sample, 100 ticks a second).
+      resolve({ ms, selfKb, selfCpu: selfCpuTicks / 100, childKb, stdout, stderr, lines });
     });
   });
 }
