@@ -156,12 +156,16 @@ export async function run(context) {
     cases.push({ label: target.label, variants });
   }
   const rows = await compare(context, cases);
-  const cpuLines = ['| case | variant | server CPU (s), median | runs |', '|---|---|---:|---|'];
-  for (const [key, list] of Object.entries(cpu)) {
+  const cpuLines = [
+    '| case | variant | server CPU (s), median | runs | bk process CPU (s), median | runs |',
+    '|---|---|---:|---|---:|---|',
+  ];
+  const list = (values) => values.map((value) => value.toFixed(2)).join(', ');
+  for (const [key, server] of Object.entries(cpu)) {
     const [label, variant] = key.split('|');
-    cpuLines.push(
-      `| ${label} | ${variant} | ${median(list).toFixed(2)} | ${list.map((value) => value.toFixed(2)).join(', ')} |`,
-    );
+    const own = bkCpu[key];
+    const ownText = own.length > 0 ? `${median(own).toFixed(2)} | ${list(own)}` : ' | ';
+    cpuLines.push(`| ${label} | ${variant} | ${median(server).toFixed(2)} | ${list(server)} | ${ownText} |`);
   }
   return [
     'What exact row counts cost a backup. "counts from the stream": the connector reads them from the dump bytes on their way to the remote (the dump\'s own snapshot; no query). "count(*) beside the dump": the earlier design, one exact `count(*)` of every table run next to the dump in its own snapshot (`BK_BASELINE_BIN` points at a bk built from such a commit).',
