@@ -79,7 +79,8 @@ describe('row counts run beside the dump', () => {
     expect(error).toBeInstanceOf(ProcessError);
     expect((error as ProcessError).process).toBe('fake_count');
     expect((error as Error).message).toMatch(/permission denied for table items/);
-    expect(dumpSignal?.aborted).toBe(true);
+    // On a loaded machine the count can fail before the dump started: then it never starts.
+    expect(dumpSignal === undefined || dumpSignal.aborted).toBe(true);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(await listBackups({ storage: createStorage(remote) })).toEqual([]);
     expect(filesUnder(remote).filter((path) => !path.startsWith('db/.partial/'))).toEqual([]);

@@ -111,7 +111,11 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       ),
       sized ? connector.estimateSize!({ signal: preSignal }).catch(() => undefined) : undefined,
       settle(takenNames(storage, preSignal)),
-    ]);
+    ]).catch((error: unknown) => {
+      // A sibling that failed first (a row count) aborted these: report its error, not the abort.
+      if (siblings.signal.aborted && !signal?.aborted) throw siblings.signal.reason;
+      throw error;
+    });
     estimatedBytes = estimate;
     const startedAt = now();
     const wanted = renderFilename(template, { database, date: startedAt, ext: connector.extension, host });
