@@ -34,7 +34,8 @@ const schema = z.strictObject({
       }),
     ])
     .optional(),
-  parallelRestore: z.int().min(1).optional(),
+  // The range (1 to 64) is checked where the restore starts, with a hint; here only the type.
+  parallelRestore: z.number().optional(),
   binaries: z
     .strictObject({
       pgDump: z.string().optional(),
