@@ -128,6 +128,12 @@ export const ERROR_HINTS: Readonly<Record<string, ErrorHint>> = {
     hint: 'verify the backup (bk verify -i PATH) or restore an older one',
     exitCode: 1,
   },
+  BK_SQLITE_DUMP_REFUSED: {
+    explanation:
+      'the SQLite dump was refused: a line of its schema starts with "." and a restore would run it as a dot-command',
+    hint: 'rewrite that CREATE statement so no line of it starts with "." (DEFAULT 0.5, not DEFAULT .5)',
+    exitCode: 1,
+  },
   BK_MONGO_EMPTY_DUMP: {
     explanation: 'mongodump produced an archive with no collections (wrong database name or permissions)',
     hint: 'check the database name in the URL and the user’s roles',
