@@ -48,13 +48,19 @@ export function createPreludeTap(options: { gzip: boolean }): PreludeTap {
       callback(null, chunk);
     },
   });
+  let draining = false;
   stream.once('finish', () => {
     if (gunzip && !finished) {
+      draining = true;
       gunzip.once('end', finish);
       gunzip.once('close', finish);
       gunzip.end();
     } else finish();
   });
-  stream.once('close', finish);
+  // 'close' follows 'finish' at once, while gunzip may still hold the prelude's last bytes: settling
+  // then would report a complete archive as having no prelude. Wait for gunzip in that case.
+  stream.once('close', () => {
+    if (!draining) finish();
+  });
   return { stream, prelude: () => reader.prelude, settled };
 }
