@@ -22,6 +22,7 @@ export function parseMaxAge(maxAge: string): number {
 
 /** An age in unambiguous units: `3d 4h`, `5h 12min`, `7min`. */
 function formatAge(milliseconds: number): string {
+  if (milliseconds < 60_000) return `${Math.floor(milliseconds / 1000)}s`;
   const minutes = Math.floor(milliseconds / 60_000);
   const hours = Math.floor(minutes / 60);
   const days = Math.floor(hours / 24);
