@@ -13,7 +13,10 @@ export { type ParallelPlan, planParallelRestore } from './parallel-plan.js';
 export {
   type PgParallelRestoreOptions,
   type PgParallelRestoreResult,
+  type PgScratchSweep,
   restorePgParallel,
+  type SweepPgScratchOptions,
+  sweepPgScratch,
 } from './parallel-restore.js';
 export { pgDumpArgs, pgRestoreArgs } from './pg-args.js';
 export { PgConnector, type PgDescription } from './pg-connector.js';
@@ -56,4 +59,5 @@ export {
   type WalFileKind,
   type WalFileName,
 } from './physical/wal-name.js';
+export type { ScratchDatabase } from './scratch-databases.js';
 export { detectVersionMismatch, type PgVersionMismatch, pgMajorVersion } from './version-mismatch.js';

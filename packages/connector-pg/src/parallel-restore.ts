@@ -20,6 +20,13 @@ import { mapRestoreError } from './error-mapping.js';
 import { planParallelRestore } from './parallel-plan.js';
 import type { PgConnector } from './pg-connector.js';
 import { createPgpassFile } from './pgpass.js';
+import {
+  leftoverReason,
+  parseScratchName,
+  type ScratchDatabase,
+  scratchName,
+  scratchPrefix,
+} from './scratch-databases.js';
 import { readToc } from './toc.js';
 
 const debug = createDebug('bk:connector:pg');
@@ -112,15 +119,26 @@ export async function restorePgParallel(options: PgParallelRestoreOptions): Prom
   const session = await PgSession.open(connector, options.maintenanceDatabase ?? 'postgres', signal);
   const token = randomBytes(4).toString('hex');
   const base = (target as string).slice(0, 40);
-  const scratch = `${base}_bk_${token}`;
+  const scratch = scratchName(target as string, startedMs);
   const old = `${base}_bk_old_${token}`;
   const controller = new AbortController();
   const stop = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', stop, { once: true });
   let created = false;
   try {
-    await session.createLike(target as string, scratch);
+    // Scratch databases of killed restores into this target go first (only those of dead processes).
+    for (const leftover of (await session.leftovers(target as string, Number.POSITIVE_INFINITY)).swept) {
+      await session.dropScratch(leftover.name);
+      emit({
+        type: 'warning',
+        operation: 'restore',
+        database,
+        message: `dropped ${leftover.name}, left by a killed restore`,
+      });
+    }
+    // Set first: an abort while CREATE DATABASE runs may still leave the database behind.
     created = true;
+    await session.createLike(target as string, scratch);
     const run = new ParallelRun(session, storage, backup, scratch, controller);
     const { reads, sessions } = await run.restore(jobs);
     await session.swap(target as string, scratch, old, options.terminateConnections ?? false);
@@ -146,13 +164,60 @@ export async function restorePgParallel(options: PgParallelRestoreOptions): Prom
   } catch (error) {
     controller.abort(error);
     if (created) {
+      // Not stopped by the signal that aborted the restore (SIGINT/SIGTERM): the drop must run.
       await session
-        .psql(maintenance(session), `drop database if exists ${quoteIdent(scratch)} with (force)`)
+        .dropScratch(scratch)
         .catch((dropError: unknown) => debug('could not drop %s: %O', scratch, dropError));
     }
     throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
+    await session.close();
+  }
+}
+
+/** The scratch databases {@link sweepPgScratch} found: those it dropped (or would) and those it kept. */
+export interface PgScratchSweep {
+  /** Left over: the creating process on this host is dead (`dead`) or it is older than the limit (`old`). */
+  swept: (ScratchDatabase & { reason: 'dead' | 'old' })[];
+  /** Possibly still in use by a running restore: left alone. */
+  kept: ScratchDatabase[];
+}
+
+/** Options of {@link sweepPgScratch}. */
+export interface SweepPgScratchOptions {
+  /** The connector of the target database whose scratch databases are swept. */
+  connector: PgConnector;
+  /** Scratch databases older than this are left over even when their creator may be alive elsewhere. */
+  olderThanMs: number;
+  /** List only, drop nothing. */
+  dryRun: boolean;
+  /** Database psql connects to. @default 'postgres' */
+  maintenanceDatabase?: string;
+  /** Stops the sweep. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Finds (and unless `dryRun`, drops) the scratch databases that killed parallel restores into the
+ * connector's database left: named `<target prefix>_bk_scratch_<host>_<pid>_<created>`, whose
+ * creating process on this host is dead, or older than `olderThanMs`. No other database is touched.
+ *
+ * @throws `ProcessError` naming psql.
+ */
+export async function sweepPgScratch(options: SweepPgScratchOptions): Promise<PgScratchSweep> {
+  const target = options.connector.connection.params.dbname;
+  if (!target) return { swept: [], kept: [] };
+  const session = await PgSession.open(
+    options.connector,
+    options.maintenanceDatabase ?? 'postgres',
+    options.signal,
+  );
+  try {
+    const found = await session.leftovers(target, options.olderThanMs);
+    if (!options.dryRun) for (const scratch of found.swept) await session.dropScratch(scratch.name);
+    return found;
+  } finally {
     await session.close();
   }
 }
@@ -230,14 +295,19 @@ class PgSession {
     } satisfies ProcessSpec;
   }
 
-  async psql(dbname: string, sql: string): Promise<string[][]> {
+  /** Runs `sql`; `unstoppable` ignores the session's signal (a drop on the abort path must run). */
+  async psql(dbname: string, sql: string, unstoppable = false): Promise<string[][]> {
     const spec = this.spec(
       'psql',
       ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-F', '\x1f'],
       dbname,
       `psql on ${dbname}`,
     );
-    const { stdout } = await runCommand({ ...spec, args: [...spec.args, '-c', sql] });
+    const { stdout } = await runCommand({
+      ...spec,
+      args: [...spec.args, '-c', sql],
+      signal: unstoppable ? undefined : spec.signal,
+    });
     return stdout
       .split('\n')
       .filter((line) => line.trim() !== '')
@@ -276,6 +346,29 @@ class PgSession {
       `${kill} begin; alter database ${quoteIdent(target)} rename to ${quoteIdent(old)};
        alter database ${quoteIdent(scratch)} rename to ${quoteIdent(target)}; commit;`,
     );
+  }
+
+  /** The scratch databases of restores into `target`: left over (see `leftoverReason`) or kept. */
+  async leftovers(target: string, olderThanMs: number): Promise<PgScratchSweep> {
+    const prefix = scratchPrefix(target).replace(/[\\%_]/g, (char) => `\\${char}`);
+    const rows = await this.psql(
+      this.maintenance,
+      `select datname from pg_catalog.pg_database where datname like ${quoteLiteral(`${prefix}%`)} order by 1`,
+    );
+    const result: PgScratchSweep = { swept: [], kept: [] };
+    for (const [name] of rows) {
+      const scratch = parseScratchName(target, name ?? '');
+      if (!scratch) continue;
+      const reason = leftoverReason(scratch, olderThanMs);
+      if (reason) result.swept.push({ ...scratch, reason });
+      else result.kept.push(scratch);
+    }
+    return result;
+  }
+
+  /** Drops a scratch database, ending the sessions (orphaned pg_restore) still connected to it. */
+  async dropScratch(name: string): Promise<void> {
+    await this.psql(this.maintenance, `drop database if exists ${quoteIdent(name)} with (force)`, true);
   }
 
   async close(): Promise<void> {

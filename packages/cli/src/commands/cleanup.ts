@@ -10,6 +10,7 @@ import { serializeError } from '../output/reporter.js';
 import { UsageError } from '../usage-error.js';
 import { locked, parseDurationFlag } from './locking.js';
 import { sweepLeftovers } from './sweep.js';
+import { sweepScratchDatabases } from './sweep-scratch.js';
 
 /** Options of `bk cleanup`. */
 export interface CleanupOptions {
@@ -117,10 +118,12 @@ export async function run(context: CommandContext, options: CleanupOptions) {
     0,
   );
   const swept = await sweepLeftovers(context, storage, { olderThanMs, dryRun });
+  const scratchDatabases = await sweepScratchDatabases(context, databases, { olderThanMs, dryRun });
   reporter.note(dryRun ? `dry run: ${wouldRemove} would be removed, nothing changed` : `${removed} removed`);
   const result = {
     dryRun,
     swept,
+    scratchDatabases,
     failed: [...refused, ...skipped].map(({ database, error }) => ({
       database,
       error: serializeError(error),
