@@ -60,13 +60,15 @@ export async function createSecretFile(
   const handle = await open(file, 'wx', 0o600);
   let named = true;
   try {
-    await handle.writeFile(contents);
+    // Unlink before writing: the name only ever held an empty file, so a SIGKILL at any instant
+    // leaves no secret on disk (the content lives on only behind this process's descriptor).
     if (hasProcFd()) {
       await unlink(file);
       await rmdir(dir);
       live.delete(dir);
       named = false;
     }
+    await handle.writeFile(contents);
   } catch (error) {
     await handle.close();
     live.delete(dir);
